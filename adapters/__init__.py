@@ -1,0 +1,1 @@
+"""Adapters: the outside world (Postgres, memory, HTTP, carriers) behind the core's ports."""

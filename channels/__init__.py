@@ -1,0 +1,1 @@
+"""Marketplace channels, each a plugin found through the ``portside.channels`` entry points."""

@@ -1,0 +1,1 @@
+"""portside core: the domain model, its ports and use cases (stdlib + msgspec only)."""

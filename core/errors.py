@@ -1,0 +1,87 @@
+"""Errors the core raises or expects from its ports; each message says what to do next."""
+
+from __future__ import annotations
+
+
+class PortsideError(Exception):
+    """Base of every error portside raises on purpose."""
+
+
+class ValidationFailed(PortsideError):
+    """A request breaks a rule; ``problems`` maps each field to what is wrong with it."""
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or {}
+
+
+class NotFound(PortsideError):
+    def __init__(self, kind: str, ident: str) -> None:
+        super().__init__(f"{kind} {ident} not found")
+        self.kind = kind
+        self.ident = ident
+
+
+class Conflict(PortsideError):
+    """The request is valid but the resource's state does not allow it now."""
+
+
+class MappingError(PortsideError):
+    """A channel payload could not be turned into an order; the import quarantines it."""
+
+
+class SyncAlreadyRunning(PortsideError):
+    def __init__(self, store_id: str) -> None:
+        super().__init__(f"a sync of store {store_id} is already running; its report will appear when it ends")
+        self.store_id = store_id
+
+
+class ChannelError(PortsideError):
+    """A channel call failed. Subclasses say whether trying again can help."""
+
+    retryable = False
+    outcome_unknown = False
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ChannelUnavailable(ChannelError):
+    """Rate-limited, down or unreachable before the request was accepted: safe to send again."""
+
+    retryable = True
+
+
+class OutcomeUnknown(ChannelError):
+    """The request may have been applied (timeout or 5xx after sending): check before resending."""
+
+    retryable = True
+    outcome_unknown = True
+
+
+class ChannelRejected(ChannelError):
+    """The channel refused the request; sending it again will not help until something changes."""
+
+    def __init__(self, message: str, *, field_errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.field_errors = field_errors or {}
+
+
+class ChannelAuthFailed(ChannelRejected):
+    """The channel refused the store's credentials: the seller must fix them."""
+
+
+class DirectoryError(PortsideError):
+    """A carrier's pickup point directory failed or answered something unexpected."""
+
+    def __init__(self, carrier: str, message: str, *, code: str | None = None, retryable: bool = False) -> None:
+        super().__init__(f"{carrier}: {message}")
+        self.carrier = carrier
+        self.code = code
+        self.retryable = retryable
+
+
+class DirectoryUnavailable(DirectoryError):
+    def __init__(self, carrier: str, message: str) -> None:
+        super().__init__(carrier, message, retryable=True)

@@ -1,0 +1,57 @@
+"""Money and weight: amounts as Decimal with an ISO 4217 currency, weights in whole grams."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import msgspec
+from msgspec.structs import force_setattr
+
+
+class Money(msgspec.Struct, frozen=True, kw_only=True):
+    amount: Decimal
+    currency: str
+
+    def __post_init__(self) -> None:
+        if len(self.currency) != 3 or not self.currency.isalpha():
+            raise ValueError(f"currency must be a 3-letter ISO 4217 code, got {self.currency!r}")
+        if not self.currency.isupper():
+            force_setattr(self, "currency", self.currency.upper())
+        if not self.amount.is_finite():
+            raise ValueError(f"amount must be finite, got {self.amount}")
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        return cls(amount=Decimal(0), currency=currency)
+
+    def _check(self, other: Money) -> None:
+        if other.currency != self.currency:
+            raise ValueError(f"cannot combine {self.currency} with {other.currency}")
+
+    def __add__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(amount=self.amount + other.amount, currency=self.currency)
+
+    def __sub__(self, other: Money) -> Money:
+        self._check(other)
+        return Money(amount=self.amount - other.amount, currency=self.currency)
+
+    def times(self, quantity: int) -> Money:
+        return Money(amount=self.amount * quantity, currency=self.currency)
+
+    def is_negative(self) -> bool:
+        return self.amount < 0
+
+
+class Weight(msgspec.Struct, frozen=True, kw_only=True):
+    grams: int
+
+    def __post_init__(self) -> None:
+        if self.grams < 0:
+            raise ValueError(f"weight cannot be negative, got {self.grams} g")
+
+    def __add__(self, other: Weight) -> Weight:
+        return Weight(grams=self.grams + other.grams)
+
+    def times(self, quantity: int) -> Weight:
+        return Weight(grams=self.grams * quantity)

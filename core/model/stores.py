@@ -1,0 +1,43 @@
+"""A store: one seller account on one channel, with its credentials and choices."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+import msgspec
+from msgspec.structs import force_setattr
+
+from ._time import require_utc
+from .statuses import OrderStatus
+
+
+class AcceptancePolicy(StrEnum):
+    manual = "manual"
+    auto_known_skus = "auto_known_skus"  # accept when every SKU is in the catalog
+
+
+class Store(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    account_id: str
+    channel: str
+    name: str
+    credentials: dict[str, Any] = {}  # secret: encrypted at rest, never logged or returned
+    settings: dict[str, Any] = {}  # the channel's settings type, as data
+    status_overrides: dict[str, OrderStatus] = {}
+    acceptance_policy: AcceptancePolicy = AcceptancePolicy.manual
+    sync_interval_s: int = 900
+    active: bool = True
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        force_setattr(self, "created_at", require_utc(self.created_at, "created_at"))
+        if self.sync_interval_s < 60:
+            raise ValueError(f"sync interval must be at least 60 s, got {self.sync_interval_s}")
+
+    def __repr__(self) -> str:
+        # Credentials never reach a log line through a repr.
+        return f"Store(id={self.id!r}, channel={self.channel!r}, name={self.name!r}, credentials=***)"
+
+    __str__ = __repr__

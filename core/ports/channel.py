@@ -1,0 +1,112 @@
+"""What a marketplace channel provides to the core, one small protocol per capability."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from enum import StrEnum
+from typing import Protocol
+
+import msgspec
+
+from ..model import Order, Shipment
+
+
+class MappingFailure(msgspec.Struct, frozen=True, kw_only=True):
+    """A payload the channel received but could not map; the import quarantines it."""
+
+    channel_order_id: str | None
+    raw: bytes
+    error: str
+
+
+class SkippedOrder(msgspec.Struct, frozen=True, kw_only=True):
+    """An order the channel deliberately leaves out (e.g. no line shipped by the seller)."""
+
+    channel_order_id: str
+    reason: str
+
+
+class OrderPage(msgspec.Struct, frozen=True, kw_only=True):
+    orders: list[Order]
+    failures: list[MappingFailure] = []
+    skipped: list[SkippedOrder] = []
+    # The latest channel ``updatedAt`` on this page, including orders that failed to map, so
+    # the cursor cannot stop short of a payload it already received.
+    max_updated_at: datetime | None = None
+
+
+class OrderSource(Protocol):
+    def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+        """Pages of orders updated at or after ``updated_since``, in a stable order."""
+        ...
+
+    async def fetch_order(self, channel_order_id: str) -> Order:
+        """One order, fresh from the channel; raises MappingError if it cannot be mapped."""
+        ...
+
+
+class OrderAcknowledger(Protocol):
+    async def accept(self, order: Order) -> None: ...
+
+    async def refuse(self, order: Order, reason: str | None) -> None: ...
+
+    async def find_decision(self, order: Order) -> bool | None:
+        """True if the channel shows the order accepted, False if refused, None if undecided."""
+        ...
+
+
+class NotificationReceipt(msgspec.Struct, frozen=True, kw_only=True):
+    sent: dict[str, str]  # what the channel received, field by field
+    not_sent: tuple[str, ...] = ()  # shipment fields the channel has no place for
+
+
+class NotificationLookup(StrEnum):
+    found = "found"
+    absent = "absent"
+
+
+class ShipmentNotifier(Protocol):
+    async def notify(self, order: Order, shipment: Shipment) -> NotificationReceipt: ...
+
+    async def find_notification(self, order: Order, shipment: Shipment) -> NotificationLookup:
+        """Whether the channel already has this shipment (after an ambiguous send)."""
+        ...
+
+
+class CarrierCatalog(Protocol):
+    async def accepted_carriers(self) -> list[str]:
+        """The carrier names the channel accepts, as it spells them."""
+        ...
+
+    async def resolve(self, carrier: str) -> str | None:
+        """The channel's name for ``carrier`` (a platform code or a channel name), or None."""
+        ...
+
+
+class ChannelCapabilities(msgspec.Struct, frozen=True, kw_only=True):
+    partial_shipments: bool = False
+    notes_to_buyer: bool = False
+    acceptance: bool = False
+    # Order fields the channel actually provides; the rest come from the catalog or stay empty.
+    provided_fields: frozenset[str] = frozenset()
+    min_poll_interval_s: int = 60
+    max_tracking_number_length: int | None = None
+    max_tracking_url_length: int | None = None
+
+
+class ConnectionVerifier(Protocol):
+    async def verify(self) -> None:
+        """Prove the credentials work with one cheap call; raise ChannelAuthFailed if not."""
+        ...
+
+
+class ChannelBundle(msgspec.Struct, frozen=True, kw_only=True):
+    """The ports one store's channel fills, built by the channel plugin."""
+
+    source: OrderSource
+    notifier: ShipmentNotifier
+    carriers: CarrierCatalog
+    verifier: ConnectionVerifier
+    capabilities: ChannelCapabilities
+    acknowledger: OrderAcknowledger | None = None

@@ -1,0 +1,12 @@
+"""Time as a port, so use cases and tests agree on what "now" is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...

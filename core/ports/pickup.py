@@ -1,0 +1,38 @@
+"""Carrier pickup point directories: look a point up, or find points near a place."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import msgspec
+
+from ..model import PickupCarrier, PickupPoint, Weight
+
+
+class SearchArea(msgspec.Struct, frozen=True, kw_only=True):
+    """Where to look: coordinates, or a postcode and/or city, in ``country``."""
+
+    country: str = "FR"
+    postal_code: str | None = None
+    city: str | None = None
+    address_line: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+
+    def __post_init__(self) -> None:
+        has_coordinates = self.latitude is not None and self.longitude is not None
+        if not has_coordinates and not (self.postal_code or self.city):
+            raise ValueError("give a postal code, a city, or latitude and longitude")
+
+
+class PickupPointDirectory(Protocol):
+    @property
+    def carrier(self) -> PickupCarrier: ...
+
+    async def get(self, point_id: str, country: str) -> PickupPoint | None:
+        """The point, or None if the carrier does not know it (any more)."""
+        ...
+
+    async def search(self, area: SearchArea, *, weight: Weight | None = None, limit: int = 10) -> list[PickupPoint]:
+        """Open points near ``area`` that take ``weight``, nearest first."""
+        ...

@@ -1,0 +1,157 @@
+"""Storage ports: repositories grouped in a unit of work that commits or rolls back as one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol, Self
+
+import msgspec
+
+from ..model import (
+    ActivityRecord,
+    Order,
+    OrderStatus,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Product,
+    QuarantinedPayload,
+    Shipment,
+    Store,
+    SyncCursor,
+    SyncReport,
+)
+
+
+class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
+    order: Order
+    # Hash of the order as the channel described it (before enrichment and local changes): an
+    # import that computes the same hash has nothing new to write.
+    content_hash: bytes
+    modified_at: datetime  # when portside last changed the stored order (the API's "updated since")
+
+
+class OrderQuery(msgspec.Struct, frozen=True, kw_only=True):
+    store_ids: tuple[str, ...] | None = None  # None: every store
+    statuses: tuple[OrderStatus, ...] | None = None
+    modified_since: datetime | None = None
+    pickup_carrier: str | None = None
+    # Keyset: orders strictly after this (modified_at, id) in that order.
+    after: tuple[datetime, str] | None = None
+    limit: int = 100
+
+
+class StoreRepository(Protocol):
+    async def add(self, store: Store) -> None: ...
+    async def get(self, store_id: str) -> Store | None: ...
+    async def update(self, store: Store) -> None: ...
+    async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]: ...
+
+
+class OrderRepository(Protocol):
+    async def get(self, order_id: str) -> OrderRecord | None: ...
+    async def get_by_channel_ids(self, store_id: str, channel_order_ids: list[str]) -> dict[str, OrderRecord]: ...
+    async def save_many(self, records: list[OrderRecord]) -> None:
+        """Insert or replace each record by order id."""
+        ...
+
+    async def find(self, query: OrderQuery) -> list[OrderRecord]: ...
+    async def list_flagged(self, store_id: str, flag: str, limit: int) -> list[OrderRecord]: ...
+    async def count(self, store_id: str | None = None) -> int: ...
+
+
+class ShipmentRepository(Protocol):
+    async def add(self, shipment: Shipment) -> None: ...
+    async def get(self, shipment_id: str) -> Shipment | None: ...
+    async def update(self, shipment: Shipment) -> None: ...
+    async def list_for_order(self, order_id: str) -> list[Shipment]: ...
+
+
+class CatalogRepository(Protocol):
+    async def upsert_many(self, account_id: str, products: list[Product]) -> None: ...
+    async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]: ...
+
+
+class CursorRepository(Protocol):
+    async def get(self, store_id: str) -> SyncCursor | None: ...
+    async def set(self, cursor: SyncCursor) -> None: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> None: ...
+    async def get(self, message_id: str) -> OutboxMessage | None: ...
+    async def claim(
+        self,
+        *,
+        owner: str,
+        now: datetime,
+        lease_s: float,
+        limit: int,
+        kinds: tuple[OutboxKind, ...] | None = None,
+    ) -> list[OutboxMessage]:
+        """Lease up to ``limit`` due messages no other relay holds (pending and available, or
+        in flight with an expired lease), marking them in flight for ``owner``."""
+        ...
+
+    async def save(self, message: OutboxMessage) -> None: ...
+    async def find(
+        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+    ) -> list[OutboxMessage]: ...
+
+
+class ActivityRepository(Protocol):
+    async def add_many(self, records: list[ActivityRecord]) -> None: ...
+    async def list_for_order(self, order_id: str) -> list[ActivityRecord]: ...
+
+
+class QuarantineRepository(Protocol):
+    async def add(self, payload: QuarantinedPayload) -> None: ...
+    async def find(self, store_id: str, limit: int = 100) -> list[QuarantinedPayload]: ...
+
+
+class SyncReportRepository(Protocol):
+    async def save(self, report: SyncReport) -> None:
+        """Insert or replace the report by id."""
+        ...
+
+    async def find(self, store_id: str, limit: int = 20) -> list[SyncReport]: ...
+
+
+class SyncLeaseRepository(Protocol):
+    """Who may sync which store now. A lease expires on its own if its holder dies."""
+
+    async def acquire(self, store_id: str, *, owner: str, now: datetime, ttl_s: float) -> bool: ...
+    async def renew(self, store_id: str, *, owner: str, now: datetime, ttl_s: float) -> bool: ...
+    async def release(self, store_id: str, *, owner: str, next_run_at: datetime | None = None) -> None: ...
+    async def claim_due(self, *, owner: str, now: datetime, ttl_s: float, limit: int) -> list[str]:
+        """Lease up to ``limit`` stores whose next run is due and that nobody holds."""
+        ...
+
+    async def schedule(self, store_id: str, next_run_at: datetime) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    stores: StoreRepository
+    orders: OrderRepository
+    shipments: ShipmentRepository
+    catalog: CatalogRepository
+    cursors: CursorRepository
+    outbox: OutboxRepository
+    activity: ActivityRepository
+    quarantine: QuarantineRepository
+    sync_reports: SyncReportRepository
+    sync_leases: SyncLeaseRepository
+
+    async def commit(self) -> None: ...
+    async def rollback(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
