@@ -1,0 +1,262 @@
+"""In-memory repositories: the storage ports over plain dicts, with the Postgres adapter's semantics."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import msgspec
+
+from portside.core.model import (
+    ActivityRecord,
+    OutboxKind,
+    OutboxMessage,
+    OutboxStatus,
+    Product,
+    QuarantinedPayload,
+    Shipment,
+    Store,
+    SyncCursor,
+    SyncReport,
+)
+from portside.core.ports import OrderQuery, OrderRecord
+
+from .state import SyncLeaseRow, Tables
+
+
+class _Repo:
+    def __init__(self, tables: Tables) -> None:
+        self._t = tables
+
+
+class MemoryStores(_Repo):
+    async def add(self, store: Store) -> None:
+        if store.id in self._t.stores:
+            raise ValueError(f"store {store.id} already exists")
+        self._t.stores[store.id] = store
+
+    async def get(self, store_id: str) -> Store | None:
+        return self._t.stores.get(store_id)
+
+    async def update(self, store: Store) -> None:
+        if store.id not in self._t.stores:
+            raise KeyError(store.id)
+        self._t.stores[store.id] = store
+
+    async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]:
+        return sorted(
+            (
+                s
+                for s in self._t.stores.values()
+                if (account_id is None or s.account_id == account_id) and (active is None or s.active == active)
+            ),
+            key=lambda s: (s.created_at, s.id),
+        )
+
+
+class MemoryOrders(_Repo):
+    async def get(self, order_id: str) -> OrderRecord | None:
+        return self._t.orders.get(order_id)
+
+    async def get_by_channel_ids(self, store_id: str, channel_order_ids: list[str]) -> dict[str, OrderRecord]:
+        found: dict[str, OrderRecord] = {}
+        for channel_id in channel_order_ids:
+            order_id = self._t.order_keys.get((store_id, channel_id))
+            if order_id is not None:
+                found[channel_id] = self._t.orders[order_id]
+        return found
+
+    async def save_many(self, records: list[OrderRecord]) -> None:
+        for record in records:
+            order = record.order
+            key = (order.store_id, order.channel_order_id)
+            existing = self._t.order_keys.get(key)
+            if existing is not None and existing != order.id:
+                raise ValueError(f"order {order.channel_order_id} of store {order.store_id} already has id {existing}")
+            self._t.orders[order.id] = record
+            self._t.order_keys[key] = order.id
+
+    async def find(self, query: OrderQuery) -> list[OrderRecord]:
+        def keep(record: OrderRecord) -> bool:
+            order = record.order
+            if query.store_ids is not None and order.store_id not in query.store_ids:
+                return False
+            if query.statuses is not None and order.status not in query.statuses:
+                return False
+            if query.modified_since is not None and record.modified_at < query.modified_since:
+                return False
+            if query.pickup_carrier is not None and (
+                order.pickup_point is None or order.pickup_point.carrier != query.pickup_carrier
+            ):
+                return False
+            return query.after is None or (record.modified_at, order.id) > query.after
+
+        matching = sorted(filter(keep, self._t.orders.values()), key=lambda r: (r.modified_at, r.order.id))
+        return matching[: query.limit]
+
+    async def list_flagged(self, store_id: str, flag: str, limit: int) -> list[OrderRecord]:
+        flagged = [r for r in self._t.orders.values() if r.order.store_id == store_id and flag in r.order.flags]
+        return sorted(flagged, key=lambda r: (r.modified_at, r.order.id))[:limit]
+
+    async def count(self, store_id: str | None = None) -> int:
+        if store_id is None:
+            return len(self._t.orders)
+        return sum(1 for r in self._t.orders.values() if r.order.store_id == store_id)
+
+
+class MemoryShipments(_Repo):
+    async def add(self, shipment: Shipment) -> None:
+        if shipment.id in self._t.shipments:
+            raise ValueError(f"shipment {shipment.id} already exists")
+        self._t.shipments[shipment.id] = shipment
+
+    async def get(self, shipment_id: str) -> Shipment | None:
+        return self._t.shipments.get(shipment_id)
+
+    async def update(self, shipment: Shipment) -> None:
+        if shipment.id not in self._t.shipments:
+            raise KeyError(shipment.id)
+        self._t.shipments[shipment.id] = shipment
+
+    async def list_for_order(self, order_id: str) -> list[Shipment]:
+        found = [s for s in self._t.shipments.values() if s.order_id == order_id]
+        return sorted(found, key=lambda s: (s.created_at, s.id))
+
+
+class MemoryCatalog(_Repo):
+    async def upsert_many(self, account_id: str, products: list[Product]) -> None:
+        for product in products:
+            self._t.catalog[(account_id, product.sku)] = product
+
+    async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]:
+        found = (self._t.catalog.get((account_id, sku)) for sku in skus)
+        return {p.sku: p for p in found if p is not None}
+
+
+class MemoryCursors(_Repo):
+    async def get(self, store_id: str) -> SyncCursor | None:
+        return self._t.cursors.get(store_id)
+
+    async def set(self, cursor: SyncCursor) -> None:
+        self._t.cursors[cursor.store_id] = cursor
+
+
+class MemoryOutbox(_Repo):
+    async def add(self, message: OutboxMessage) -> None:
+        if message.id in self._t.outbox:
+            raise ValueError(f"outbox message {message.id} already exists")
+        self._t.outbox[message.id] = message
+
+    async def get(self, message_id: str) -> OutboxMessage | None:
+        return self._t.outbox.get(message_id)
+
+    async def claim(
+        self,
+        *,
+        owner: str,
+        now: datetime,
+        lease_s: float,
+        limit: int,
+        kinds: tuple[OutboxKind, ...] | None = None,
+    ) -> list[OutboxMessage]:
+        def due(m: OutboxMessage) -> bool:
+            if kinds is not None and m.kind not in kinds:
+                return False
+            if m.status == OutboxStatus.pending:
+                return m.available_at <= now
+            return m.status == OutboxStatus.in_flight and m.lease_until is not None and m.lease_until < now
+
+        chosen = sorted(filter(due, self._t.outbox.values()), key=lambda m: (m.available_at, m.id))[:limit]
+        until = now + timedelta(seconds=lease_s)
+        claimed = [
+            msgspec.structs.replace(m, status=OutboxStatus.in_flight, lease_owner=owner, lease_until=until)
+            for m in chosen
+        ]
+        for message in claimed:
+            self._t.outbox[message.id] = message
+        return claimed
+
+    async def save(self, message: OutboxMessage) -> None:
+        if message.id not in self._t.outbox:
+            raise KeyError(message.id)
+        self._t.outbox[message.id] = message
+
+    async def find(
+        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+    ) -> list[OutboxMessage]:
+        found = [
+            m
+            for m in self._t.outbox.values()
+            if (status is None or m.status == status) and (store_id is None or m.store_id == store_id)
+        ]
+        return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
+
+
+class MemoryActivity(_Repo):
+    async def add_many(self, records: list[ActivityRecord]) -> None:
+        self._t.activity.extend(records)
+
+    async def list_for_order(self, order_id: str) -> list[ActivityRecord]:
+        return sorted((r for r in self._t.activity if r.order_id == order_id), key=lambda r: (r.at, r.id))
+
+
+class MemoryQuarantine(_Repo):
+    async def add(self, payload: QuarantinedPayload) -> None:
+        self._t.quarantine.append(payload)
+
+    async def find(self, store_id: str, limit: int = 100) -> list[QuarantinedPayload]:
+        found = [p for p in self._t.quarantine if p.store_id == store_id]
+        return sorted(found, key=lambda p: (p.received_at, p.id), reverse=True)[:limit]
+
+
+class MemorySyncReports(_Repo):
+    async def save(self, report: SyncReport) -> None:
+        self._t.sync_reports[report.id] = report
+
+    async def find(self, store_id: str, limit: int = 20) -> list[SyncReport]:
+        found = [r for r in self._t.sync_reports.values() if r.store_id == store_id]
+        return sorted(found, key=lambda r: (r.started_at, r.id), reverse=True)[:limit]
+
+
+class MemorySyncLeases(_Repo):
+    def _row(self, store_id: str) -> SyncLeaseRow:
+        return self._t.sync_leases.setdefault(store_id, SyncLeaseRow(store_id=store_id))
+
+    async def acquire(self, store_id: str, *, owner: str, now: datetime, ttl_s: float) -> bool:
+        row = self._row(store_id)
+        if row.lease_owner not in (None, owner) and row.lease_until is not None and row.lease_until >= now:
+            return False
+        row.lease_owner, row.lease_until = owner, now + timedelta(seconds=ttl_s)
+        return True
+
+    async def renew(self, store_id: str, *, owner: str, now: datetime, ttl_s: float) -> bool:
+        row = self._t.sync_leases.get(store_id)
+        if row is None or row.lease_owner != owner:
+            return False
+        row.lease_until = now + timedelta(seconds=ttl_s)
+        return True
+
+    async def release(self, store_id: str, *, owner: str, next_run_at: datetime | None = None) -> None:
+        row = self._t.sync_leases.get(store_id)
+        if row is None or row.lease_owner != owner:
+            return
+        row.lease_owner, row.lease_until = None, None
+        if next_run_at is not None:
+            row.next_run_at = next_run_at
+
+    async def claim_due(self, *, owner: str, now: datetime, ttl_s: float, limit: int) -> list[str]:
+        due = sorted(
+            (
+                row
+                for row in self._t.sync_leases.values()
+                if row.next_run_at is not None
+                and row.next_run_at <= now
+                and (row.lease_owner is None or row.lease_until is None or row.lease_until < now)
+            ),
+            key=lambda row: (row.next_run_at or now, row.store_id),
+        )[:limit]
+        for row in due:
+            row.lease_owner, row.lease_until = owner, now + timedelta(seconds=ttl_s)
+        return [row.store_id for row in due]
+
+    async def schedule(self, store_id: str, next_run_at: datetime) -> None:
+        self._row(store_id).next_run_at = next_run_at

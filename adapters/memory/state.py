@@ -1,0 +1,53 @@
+"""The in-memory database: plain dicts shared by every unit of work of one ``MemoryStorage``."""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from portside.core.model import (
+    ActivityRecord,
+    OutboxMessage,
+    Product,
+    QuarantinedPayload,
+    Shipment,
+    Store,
+    SyncCursor,
+    SyncReport,
+)
+from portside.core.ports import OrderRecord
+
+
+@dataclass
+class SyncLeaseRow:
+    store_id: str
+    next_run_at: datetime | None = None
+    lease_owner: str | None = None
+    lease_until: datetime | None = None
+
+
+@dataclass
+class Tables:
+    stores: dict[str, Store] = field(default_factory=dict)
+    orders: dict[str, OrderRecord] = field(default_factory=dict)
+    order_keys: dict[tuple[str, str], str] = field(default_factory=dict)  # (store, channel id) -> order id
+    shipments: dict[str, Shipment] = field(default_factory=dict)
+    catalog: dict[tuple[str, str], Product] = field(default_factory=dict)
+    cursors: dict[str, SyncCursor] = field(default_factory=dict)
+    outbox: dict[str, OutboxMessage] = field(default_factory=dict)
+    activity: list[ActivityRecord] = field(default_factory=list)
+    quarantine: list[QuarantinedPayload] = field(default_factory=list)
+    sync_reports: dict[str, SyncReport] = field(default_factory=dict)
+    sync_leases: dict[str, SyncLeaseRow] = field(default_factory=dict)
+
+    def snapshot(self) -> Tables:
+        # Values are frozen structs (or small dataclasses copied below), so a shallow copy of each
+        # container is a consistent snapshot a unit of work can mutate and later publish.
+        clone = copy.copy(self)
+        for name in ("stores", "orders", "order_keys", "shipments", "catalog", "cursors", "outbox", "sync_reports"):
+            setattr(clone, name, dict(getattr(self, name)))
+        clone.activity = list(self.activity)
+        clone.quarantine = list(self.quarantine)
+        clone.sync_leases = {k: copy.copy(v) for k, v in self.sync_leases.items()}
+        return clone

@@ -1,0 +1,82 @@
+"""In-memory unit of work: one at a time, all-or-nothing, like a serialisable transaction."""
+
+from __future__ import annotations
+
+import asyncio
+from types import TracebackType
+from typing import Self
+
+from .repositories import (
+    MemoryActivity,
+    MemoryCatalog,
+    MemoryCursors,
+    MemoryOrders,
+    MemoryOutbox,
+    MemoryQuarantine,
+    MemoryShipments,
+    MemoryStores,
+    MemorySyncLeases,
+    MemorySyncReports,
+)
+from .state import Tables
+
+
+class MemoryStorage:
+    """The shared database. Call it (``storage()``) for a new unit of work."""
+
+    def __init__(self) -> None:
+        self.tables = Tables()
+        # One unit of work at a time: with the lock held, publishing a working copy on commit
+        # can never overwrite another unit's writes (no lost updates, SKIP LOCKED for free).
+        self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[object] | None = None
+
+    def __call__(self) -> MemoryUnitOfWork:
+        return MemoryUnitOfWork(self)
+
+
+class MemoryUnitOfWork:
+    def __init__(self, storage: MemoryStorage) -> None:
+        self._storage = storage
+        self._working: Tables | None = None
+
+    def _bind(self, tables: Tables) -> None:
+        self._working = tables
+        self.stores = MemoryStores(tables)
+        self.orders = MemoryOrders(tables)
+        self.shipments = MemoryShipments(tables)
+        self.catalog = MemoryCatalog(tables)
+        self.cursors = MemoryCursors(tables)
+        self.outbox = MemoryOutbox(tables)
+        self.activity = MemoryActivity(tables)
+        self.quarantine = MemoryQuarantine(tables)
+        self.sync_reports = MemorySyncReports(tables)
+        self.sync_leases = MemorySyncLeases(tables)
+
+    async def __aenter__(self) -> Self:
+        task = asyncio.current_task()
+        if task is not None and self._storage._holder is task:
+            # Postgres would hand a nested unit its own connection; here it would deadlock.
+            raise RuntimeError("a unit of work is already open in this task; nested units are not supported")
+        await self._storage._lock.acquire()
+        self._storage._holder = task
+        self._bind(self._storage.tables.snapshot())
+        return self
+
+    async def commit(self) -> None:
+        if self._working is None:
+            raise RuntimeError("unit of work is not open")
+        self._storage.tables = self._working
+        self._bind(self._working.snapshot())
+
+    async def rollback(self) -> None:
+        if self._working is None:
+            raise RuntimeError("unit of work is not open")
+        self._bind(self._storage.tables.snapshot())
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self._working = None
+        self._storage._holder = None
+        self._storage._lock.release()
