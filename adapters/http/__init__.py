@@ -1,0 +1,21 @@
+"""The shared HTTP client: one session per process, retry with backoff and jitter, Retry-After, token bucket."""
+
+from .client import DEFAULT_MAX_BODY, HttpClient, HttpResponse, create_session, where
+from .errors import HttpError, HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
+from .ratelimit import TokenBucket
+from .retry import RetryPolicy, parse_retry_after
+
+__all__ = [
+    "DEFAULT_MAX_BODY",
+    "HttpClient",
+    "HttpError",
+    "HttpOutcomeUnknown",
+    "HttpResponse",
+    "HttpUnavailable",
+    "ResponseTooLarge",
+    "RetryPolicy",
+    "TokenBucket",
+    "create_session",
+    "parse_retry_after",
+    "where",
+]
