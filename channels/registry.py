@@ -1,0 +1,101 @@
+"""The channel plugin registry: channels found through entry points or registered by a host."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from importlib.metadata import entry_points
+from typing import Any, Protocol, TypeVar
+
+import msgspec
+
+from portside.adapters.http import HttpClient
+from portside.core.errors import ValidationFailed
+from portside.core.model import OrderStatus, Store
+from portside.core.ports import ChannelBundle, ChannelCapabilities, Clock
+
+log = logging.getLogger("portside.channels")
+
+ENTRY_POINT_GROUP = "portside.channels"
+
+T = TypeVar("T")
+
+
+class ChannelDeps(msgspec.Struct, frozen=True, kw_only=True):
+    """What the composition root hands a channel to build one store's ports."""
+
+    http: HttpClient
+    clock: Clock
+
+
+class ChannelPlugin(Protocol):
+    name: str  # stable identifier stored on each store ("cdiscount")
+    display_name: str
+    credentials_type: type[msgspec.Struct]
+    settings_type: type[msgspec.Struct]
+    default_status_mapping: Mapping[str, OrderStatus]
+    capabilities: ChannelCapabilities
+
+    def build(self, store: Store, deps: ChannelDeps) -> ChannelBundle:
+        """The ports for ``store``; credentials and settings are decoded with ``decode_config``."""
+        ...
+
+
+def decode_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
+    """Validate store credentials or settings, naming the bad field and never echoing values."""
+    try:
+        return msgspec.convert(dict(data), kind)
+    except msgspec.ValidationError as exc:
+        # msgspec's message names the path ("Expected `str`, got `int` - at `$.seller_id`") and
+        # never the value, so it is safe to show even for credentials.
+        raise ValidationFailed(f"invalid {what}: {exc}", {what: str(exc)}) from None
+
+
+class DuplicateChannel(ValueError):
+    pass
+
+
+class UnknownChannel(LookupError):
+    pass
+
+
+class ChannelRegistry:
+    def __init__(self, plugins: Iterable[ChannelPlugin] = ()) -> None:
+        self._plugins: dict[str, ChannelPlugin] = {}
+        for plugin in plugins:
+            self.register(plugin)
+
+    def register(self, plugin: ChannelPlugin) -> None:
+        existing = self._plugins.get(plugin.name)
+        if existing is not None:
+            raise DuplicateChannel(
+                f"channel {plugin.name!r} is registered twice ({type(existing).__module__} and "
+                f"{type(plugin).__module__}); uninstall one of the packages or rename its channel"
+            )
+        self._plugins[plugin.name] = plugin
+
+    def get(self, name: str) -> ChannelPlugin:
+        try:
+            return self._plugins[name]
+        except KeyError:
+            known = ", ".join(sorted(self._plugins)) or "none"
+            raise UnknownChannel(f"unknown channel {name!r}; installed channels: {known}") from None
+
+    def names(self) -> list[str]:
+        return sorted(self._plugins)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._plugins
+
+    @classmethod
+    def discover(cls, extra: Iterable[ChannelPlugin] = ()) -> ChannelRegistry:
+        """Every plugin published under the ``portside.channels`` entry-point group, plus ``extra``."""
+        registry = cls()
+        for ep in entry_points(group=ENTRY_POINT_GROUP):
+            plugin = ep.load()
+            if plugin.name != ep.name:
+                log.warning("entry point %r loads channel named %r; using the channel's name", ep.name, plugin.name)
+            registry.register(plugin)
+        for plugin in extra:
+            registry.register(plugin)
+        return registry
