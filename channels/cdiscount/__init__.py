@@ -1,0 +1,1 @@
+"""Cdiscount channel on the Octopia Seller API v2."""
