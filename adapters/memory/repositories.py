@@ -168,7 +168,13 @@ class MemoryOutbox(_Repo):
         chosen = sorted(filter(due, self._t.outbox.values()), key=lambda m: (m.available_at, m.id))[:limit]
         until = now + timedelta(seconds=lease_s)
         claimed = [
-            msgspec.structs.replace(m, status=OutboxStatus.in_flight, lease_owner=owner, lease_until=until)
+            msgspec.structs.replace(
+                m,
+                status=OutboxStatus.in_flight,
+                lease_owner=owner,
+                lease_until=until,
+                outcome_unknown=m.outcome_unknown or m.status == OutboxStatus.in_flight,
+            )
             for m in chosen
         ]
         for message in claimed:

@@ -101,6 +101,12 @@ class ConnectionVerifier(Protocol):
         ...
 
 
+class ChannelProvider(Protocol):
+    async def for_store(self, store_id: str) -> ChannelBundle:
+        """The channel ports of ``store_id`` (built once and reused, so tokens and caches live on)."""
+        ...
+
+
 class ChannelBundle(msgspec.Struct, frozen=True, kw_only=True):
     """The ports one store's channel fills, built by the channel plugin."""
 

@@ -92,7 +92,10 @@ class OutboxRepository(Protocol):
         kinds: tuple[OutboxKind, ...] | None = None,
     ) -> list[OutboxMessage]:
         """Lease up to ``limit`` due messages no other relay holds (pending and available, or
-        in flight with an expired lease), marking them in flight for ``owner``."""
+        in flight with an expired lease), marking them in flight for ``owner``.
+
+        A message taken back from an expired lease comes back with ``outcome_unknown`` set: its
+        holder died mid-attempt, so the channel may or may not have received it."""
         ...
 
     async def save(self, message: OutboxMessage) -> None: ...

@@ -1,1 +1,41 @@
-"""Use cases: one plain async function a module, each taking a unit of work and ports."""
+"""Use cases: one plain async function (or outbox handler) a module, taking a unit of work and ports."""
+
+from .acceptance import AcceptanceHandler, decide_order, should_auto_accept
+from .catalog import enrich_from_catalog, upsert_products
+from .confirm_shipment import ShipmentRequest, confirm_shipment
+from .dispatch_outbox import DispatchReport, OutboxHandler, RelaySettings, dispatch_outbox, retry_dead
+from .enrichment import OrderEnricher
+from .hashing import content_hash
+from .ids import derived_id, new_id
+from .import_orders import ImportSettings, SyncProgress, import_orders
+from .reconcile import is_stale, reconcile, resolve_status
+from .ship_notifications import ShipNotificationHandler
+from .status_mapping import get_status_mapping, set_status_mapping
+
+__all__ = [
+    "AcceptanceHandler",
+    "DispatchReport",
+    "ImportSettings",
+    "OrderEnricher",
+    "OutboxHandler",
+    "RelaySettings",
+    "ShipNotificationHandler",
+    "ShipmentRequest",
+    "SyncProgress",
+    "confirm_shipment",
+    "content_hash",
+    "decide_order",
+    "derived_id",
+    "dispatch_outbox",
+    "enrich_from_catalog",
+    "get_status_mapping",
+    "import_orders",
+    "is_stale",
+    "new_id",
+    "reconcile",
+    "resolve_status",
+    "retry_dead",
+    "set_status_mapping",
+    "should_auto_accept",
+    "upsert_products",
+]

@@ -1,0 +1,157 @@
+"""Accepting or refusing orders that await the seller's decision, through the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..errors import ChannelRejected, Conflict, NotFound
+from ..model import (
+    AcceptancePolicy,
+    ActivityKind,
+    ActivityRecord,
+    Order,
+    OrderStatus,
+    OutboxKind,
+    OutboxMessage,
+    Product,
+    Store,
+)
+from ..ports import ChannelProvider, Clock, UnitOfWork, UnitOfWorkFactory
+from .ids import derived_id, new_id
+
+
+def should_auto_accept(store: Store, order: Order, products: dict[str, Product]) -> bool:
+    """The ``auto_known_skus`` policy: accept when every line the seller ships is in the catalog."""
+    if store.acceptance_policy != AcceptancePolicy.auto_known_skus:
+        return False
+    if order.status != OrderStatus.awaiting_acceptance:
+        return False
+    lines = order.shippable_lines
+    return bool(lines) and all(line.sku in products for line in lines)
+
+
+async def enqueue_decision(
+    u: UnitOfWork, order: Order, *, accept: bool, reason: str | None, now: datetime, by: str
+) -> OutboxMessage:
+    """One decision per order: a second request finds the first instead of queueing another."""
+    message_id = derived_id("decision", order.id)
+    existing = await u.outbox.get(message_id)
+    if existing is not None:
+        if existing.payload.get("accept") != accept:
+            decided = "accepted" if existing.payload.get("accept") else "refused"
+            raise Conflict(f"order {order.channel_order_id} was already {decided}; the marketplace has the decision")
+        return existing
+    message = OutboxMessage(
+        id=message_id,
+        kind=OutboxKind.acceptance,
+        store_id=order.store_id,
+        subject_id=order.id,
+        payload={"accept": accept, "reason": reason, "by": by},
+        available_at=now,
+        created_at=now,
+    )
+    await u.outbox.add(message)
+    return message
+
+
+async def decide_order(
+    order_id: str,
+    *,
+    accept: bool,
+    reason: str | None = None,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    acceptance_supported: bool,
+) -> OutboxMessage:
+    """Queue the seller's accept/refuse decision for an order awaiting acceptance."""
+    if not acceptance_supported:
+        raise Conflict("this channel does not let sellers accept or refuse orders")
+    now = clock.now()
+    async with uow() as u:
+        record = await u.orders.get(order_id)
+        if record is None:
+            raise NotFound("order", order_id)
+        order = record.order
+        if order.status != OrderStatus.awaiting_acceptance:
+            raise Conflict(
+                f"order {order.channel_order_id} is {order.status}, not awaiting acceptance; "
+                "only orders awaiting acceptance can be accepted or refused"
+            )
+        message = await enqueue_decision(u, order, accept=accept, reason=reason, now=now, by="seller")
+        kind = ActivityKind.accepted if accept else ActivityKind.refused
+        await u.activity.add_many(
+            [
+                ActivityRecord(
+                    id=new_id(),
+                    order_id=order.id,
+                    store_id=order.store_id,
+                    kind=kind,
+                    at=now,
+                    detail={"reason": reason, "queued": message.id},
+                )
+            ]
+        )
+        await u.commit()
+    return message
+
+
+class AcceptanceHandler:
+    """Outbox handler delivering accept/refuse decisions to the channel."""
+
+    kind = OutboxKind.acceptance
+
+    def __init__(self, *, uow: UnitOfWorkFactory, channels: ChannelProvider) -> None:
+        self._uow = uow
+        self._channels = channels
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        async with self._uow() as u:
+            record = await u.orders.get(message.subject_id)
+        if record is None or message.store_id is None:
+            raise ChannelRejected(f"order {message.subject_id} no longer exists")
+        bundle = await self._channels.for_store(message.store_id)
+        acknowledger = bundle.acknowledger
+        if acknowledger is None:
+            raise ChannelRejected("this channel does not take accept/refuse decisions")
+        accept = bool(message.payload.get("accept"))
+        if message.outcome_unknown:
+            decided = await acknowledger.find_decision(record.order)
+            if decided is not None:
+                return {"decision": "accepted" if decided else "refused", "found_on_channel": "true"}
+        if accept:
+            await acknowledger.accept(record.order)
+        else:
+            await acknowledger.refuse(record.order, message.payload.get("reason"))
+        return {"decision": "accepted" if accept else "refused"}
+
+    async def on_outcome(
+        self,
+        u: UnitOfWork,
+        message: OutboxMessage,
+        *,
+        result: dict[str, Any] | None,
+        error: str | None,
+        dead: bool,
+        now: datetime,
+    ) -> None:
+        record = await u.orders.get(message.subject_id)
+        if record is None:
+            return
+        if result is not None:
+            kind, detail = ActivityKind.notification_delivered, dict(result)
+        else:
+            kind, detail = ActivityKind.notification_failed, {"error": error, "dead": dead}
+        detail["message"] = message.id
+        await u.activity.add_many(
+            [
+                ActivityRecord(
+                    id=new_id(),
+                    order_id=record.order.id,
+                    store_id=record.order.store_id,
+                    kind=kind,
+                    at=now,
+                    detail=detail,
+                )
+            ]
+        )

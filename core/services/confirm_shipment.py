@@ -1,0 +1,162 @@
+"""Confirm a shipment: validate it against the channel, then store it with its outbox row."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import msgspec
+
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..model import (
+    ActivityKind,
+    ActivityRecord,
+    Money,
+    Order,
+    OrderStatus,
+    OutboxKind,
+    OutboxMessage,
+    Shipment,
+    ShipmentLine,
+)
+from ..ports import CarrierCatalog, ChannelCapabilities, Clock, UnitOfWorkFactory
+from .ids import new_id
+
+
+class ShipmentRequest(msgspec.Struct, frozen=True, kw_only=True):
+    carrier: str
+    tracking_number: str
+    service: str | None = None
+    tracking_url: str | None = None
+    carrier_fee: Money | None = None
+    notes_to_buyer: str | None = None
+    shipped_at: datetime | None = None
+    lines: tuple[ShipmentLine, ...] | None = None  # None: every line still to ship
+
+
+def _lines_to_ship(order: Order, shipped: dict[str, int], request: ShipmentRequest) -> tuple[ShipmentLine, ...]:
+    remaining = {
+        line.channel_line_id: line.quantity - shipped.get(line.channel_line_id, 0) for line in order.shippable_lines
+    }
+    remaining = {line_id: qty for line_id, qty in remaining.items() if qty > 0}
+    if not remaining:
+        raise Conflict(f"order {order.channel_order_id} has nothing left to ship")
+    if request.lines is None:
+        return tuple(ShipmentLine(channel_line_id=i, quantity=q) for i, q in remaining.items())
+    problems = {}
+    for line in request.lines:
+        left = remaining.get(line.channel_line_id)
+        if left is None:
+            problems[f"lines.{line.channel_line_id}"] = "not a line the seller ships on this order, or already shipped"
+        elif line.quantity > left:
+            problems[f"lines.{line.channel_line_id}"] = f"only {left} left to ship"
+    if problems:
+        raise ValidationFailed("some shipment lines cannot be shipped", problems)
+    return request.lines
+
+
+async def confirm_shipment(
+    order_id: str,
+    request: ShipmentRequest,
+    *,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    carriers: CarrierCatalog,
+    capabilities: ChannelCapabilities,
+) -> Shipment:
+    """Record the shipment, move the order to shipped and queue the marketplace notification, all
+    in one transaction: either the channel will hear of it, or nothing happened."""
+    async with uow() as u:
+        record = await u.orders.get(order_id)
+        if record is None:
+            raise NotFound("order", order_id)
+    order = record.order
+    if order.status == OrderStatus.cancelled:
+        raise Conflict(f"order {order.channel_order_id} was cancelled on the marketplace; do not ship it")
+    if order.status not in (OrderStatus.awaiting_shipment, OrderStatus.shipped):
+        raise Conflict(f"order {order.channel_order_id} is {order.status}; only orders awaiting shipment can ship")
+
+    problems: dict[str, str] = {}
+    channel_carrier = await carriers.resolve(request.carrier)
+    if channel_carrier is None:
+        accepted = await carriers.accepted_carriers()
+        problems["carrier"] = f"{request.carrier!r} is not accepted by {order.channel}; accepted: {', '.join(accepted)}"
+    number = request.tracking_number.strip()
+    if not number:
+        problems["tracking_number"] = "required"
+    limit = capabilities.max_tracking_number_length
+    if limit is not None and len(number) > limit:
+        problems["tracking_number"] = f"{order.channel} accepts at most {limit} characters"
+    url_limit = capabilities.max_tracking_url_length
+    if request.tracking_url is not None:
+        if not request.tracking_url.startswith(("http://", "https://")):
+            problems["tracking_url"] = "must start with http:// or https://"
+        elif url_limit is not None and len(request.tracking_url) > url_limit:
+            problems["tracking_url"] = f"{order.channel} accepts at most {url_limit} characters"
+    if problems:
+        raise ValidationFailed("the shipment cannot be sent to the marketplace as it is", problems)
+
+    now = clock.now()
+    async with uow() as u:
+        # Read again inside the writing transaction: a sync may have cancelled it meanwhile.
+        record = await u.orders.get(order_id)
+        if record is None:
+            raise NotFound("order", order_id)
+        order = record.order
+        if order.status == OrderStatus.cancelled:
+            raise Conflict(f"order {order.channel_order_id} was cancelled on the marketplace; do not ship it")
+        shipped: dict[str, int] = {}
+        for earlier in await u.shipments.list_for_order(order.id):
+            for line in earlier.lines:
+                shipped[line.channel_line_id] = shipped.get(line.channel_line_id, 0) + line.quantity
+        lines = _lines_to_ship(order, shipped, request)
+        for line in lines:
+            shipped[line.channel_line_id] = shipped.get(line.channel_line_id, 0) + line.quantity
+        complete = all(shipped.get(line.channel_line_id, 0) >= line.quantity for line in order.shippable_lines)
+        if not complete and not capabilities.partial_shipments:
+            raise ValidationFailed(
+                f"{order.channel} accepts only one notification for the whole order; ship every line at once",
+                {"lines": "must cover every line the seller ships"},
+            )
+        shipment = Shipment(
+            id=new_id(),
+            order_id=order.id,
+            store_id=order.store_id,
+            carrier=request.carrier,
+            service=request.service,
+            tracking_number=number,
+            tracking_url=request.tracking_url,
+            carrier_fee=request.carrier_fee,
+            notes_to_buyer=request.notes_to_buyer,
+            shipped_at=request.shipped_at or now,
+            created_at=now,
+            lines=lines,
+        )
+        await u.shipments.add(shipment)
+        if complete and order.status != OrderStatus.shipped:
+            updated = msgspec.structs.replace(order, status=OrderStatus.shipped)
+            await u.orders.save_many([msgspec.structs.replace(record, order=updated, modified_at=now)])
+        await u.outbox.add(
+            OutboxMessage(
+                id=new_id(),
+                kind=OutboxKind.ship_notification,
+                store_id=order.store_id,
+                subject_id=shipment.id,
+                payload={"carrier_name": channel_carrier or request.carrier},
+                available_at=now,
+                created_at=now,
+            )
+        )
+        await u.activity.add_many(
+            [
+                ActivityRecord(
+                    id=new_id(),
+                    order_id=order.id,
+                    store_id=order.store_id,
+                    kind=ActivityKind.shipment_confirmed,
+                    at=now,
+                    detail={"shipment": shipment.id, "carrier": request.carrier, "tracking_number": number},
+                )
+            ]
+        )
+        await u.commit()
+    return shipment

@@ -1,0 +1,80 @@
+"""A store's status mapping: read it, change it, and apply the change to orders already stored."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import msgspec
+
+from ..errors import NotFound, ValidationFailed
+from ..model import ActivityKind, ActivityRecord, OrderStatus, StatusMapping
+from ..ports import Clock, OrderQuery, OrderRecord, UnitOfWorkFactory
+from .ids import new_id
+from .reconcile import reconcile, resolve_status
+
+_BATCH = 500
+
+
+async def get_status_mapping(
+    store_id: str, *, uow: UnitOfWorkFactory, defaults: Mapping[str, OrderStatus]
+) -> StatusMapping:
+    async with uow() as u:
+        store = await u.stores.get(store_id)
+    if store is None:
+        raise NotFound("store", store_id)
+    return StatusMapping(defaults=dict(defaults), overrides=dict(store.status_overrides))
+
+
+async def set_status_mapping(
+    store_id: str,
+    overrides: Mapping[str, OrderStatus],
+    *,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+    defaults: Mapping[str, OrderStatus],
+) -> tuple[StatusMapping, int]:
+    """Replace the store's overrides and re-map its stored orders; returns the mapping and how many
+    orders changed status. Local ``shipped`` and channel cancellations are kept, as on import."""
+    blank = [status for status in overrides if not status.strip()]
+    if blank:
+        raise ValidationFailed("channel statuses cannot be empty", {"overrides": "empty channel status"})
+    mapping = StatusMapping(defaults=dict(defaults), overrides=dict(overrides))
+    async with uow() as u:
+        store = await u.stores.get(store_id)
+        if store is None:
+            raise NotFound("store", store_id)
+        await u.stores.update(msgspec.structs.replace(store, status_overrides=dict(overrides)))
+        await u.commit()
+    changed = 0
+    after = None
+    while True:
+        now = clock.now()
+        async with uow() as u:
+            batch = await u.orders.find(OrderQuery(store_ids=(store_id,), after=after, limit=_BATCH))
+            if not batch:
+                break
+            after = (batch[-1].modified_at, batch[-1].order.id)
+            records: list[OrderRecord] = []
+            activity: list[ActivityRecord] = []
+            for record in batch:
+                order = record.order
+                remapped = reconcile(resolve_status(order, mapping), order)
+                if remapped == order:
+                    continue
+                records.append(msgspec.structs.replace(record, order=remapped, modified_at=now))
+                if remapped.status != order.status:
+                    changed += 1
+                    activity.append(
+                        ActivityRecord(
+                            id=new_id(),
+                            order_id=order.id,
+                            store_id=order.store_id,
+                            kind=ActivityKind.status_changed,
+                            at=now,
+                            detail={"from": order.status, "to": remapped.status, "by": "status mapping"},
+                        )
+                    )
+            await u.orders.save_many(records)
+            await u.activity.add_many(activity)
+            await u.commit()
+    return mapping, changed
