@@ -202,7 +202,8 @@ class MemoryActivity(_Repo):
         self._t.activity.extend(records)
 
     async def list_for_order(self, order_id: str) -> list[ActivityRecord]:
-        return sorted((r for r in self._t.activity if r.order_id == order_id), key=lambda r: (r.at, r.id))
+        # Stable sort: records written at the same instant keep the order they were written in.
+        return sorted((r for r in self._t.activity if r.order_id == order_id), key=lambda r: r.at)
 
 
 class MemoryQuarantine(_Repo):

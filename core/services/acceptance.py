@@ -33,15 +33,16 @@ def should_auto_accept(store: Store, order: Order, products: dict[str, Product])
 
 async def enqueue_decision(
     u: UnitOfWork, order: Order, *, accept: bool, reason: str | None, now: datetime, by: str
-) -> OutboxMessage:
-    """One decision per order: a second request finds the first instead of queueing another."""
+) -> tuple[OutboxMessage, bool]:
+    """One decision per order: a second request finds the first instead of queueing another.
+    Returns the decision's message and whether this call queued it."""
     message_id = derived_id("decision", order.id)
     existing = await u.outbox.get(message_id)
     if existing is not None:
         if existing.payload.get("accept") != accept:
             decided = "accepted" if existing.payload.get("accept") else "refused"
             raise Conflict(f"order {order.channel_order_id} was already {decided}; the marketplace has the decision")
-        return existing
+        return existing, False
     message = OutboxMessage(
         id=message_id,
         kind=OutboxKind.acceptance,
@@ -52,7 +53,7 @@ async def enqueue_decision(
         created_at=now,
     )
     await u.outbox.add(message)
-    return message
+    return message, True
 
 
 async def decide_order(
@@ -78,7 +79,9 @@ async def decide_order(
                 f"order {order.channel_order_id} is {order.status}, not awaiting acceptance; "
                 "only orders awaiting acceptance can be accepted or refused"
             )
-        message = await enqueue_decision(u, order, accept=accept, reason=reason, now=now, by="seller")
+        message, queued = await enqueue_decision(u, order, accept=accept, reason=reason, now=now, by="seller")
+        if not queued:
+            return message
         kind = ActivityKind.accepted if accept else ActivityKind.refused
         await u.activity.add_many(
             [

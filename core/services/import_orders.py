@@ -174,8 +174,9 @@ async def _store_page(
                 kind = ActivityKind.cancelled if order.status == OrderStatus.cancelled else ActivityKind.status_changed
                 activity.append(_activity(order, kind, now, {"from": previous.status, "to": order.status}))
         if (previous is None or previous.status != order.status) and should_auto_accept(store, order, products):
-            await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
-            activity.append(_activity(order, ActivityKind.accepted, now, {"by": AcceptancePolicy.auto_known_skus}))
+            _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
+            if queued:
+                activity.append(_activity(order, ActivityKind.accepted, now, {"by": AcceptancePolicy.auto_known_skus}))
     await u.orders.save_many(records)
     await u.activity.add_many(activity)
 

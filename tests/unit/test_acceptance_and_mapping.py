@@ -1,0 +1,117 @@
+"""Accept/refuse through the outbox, the auto-accept policy, and changing a store's status mapping."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import msgspec
+import pytest
+
+from portside.core.errors import Conflict
+from portside.core.model import AcceptancePolicy, OrderStatus, OutboxKind, OutboxStatus, Product
+from portside.core.ports import OrderQuery, OrderRecord
+from portside.core.services import (
+    AcceptanceHandler,
+    decide_order,
+    dispatch_outbox,
+    import_orders,
+    set_status_mapping,
+)
+from portside.testing.fake_channel import FAKE_STATUSES
+from portside.testing.orders import make_order
+
+
+class OneChannel:
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    async def for_store(self, store_id: str):
+        return self.channel.bundle()
+
+
+async def relay(storage, clock, channel):
+    handlers = {OutboxKind.acceptance: AcceptanceHandler(uow=storage, channels=OneChannel(channel))}
+    return await dispatch_outbox(uow=storage, handlers=handlers, clock=clock, owner="r", rng=random.Random(1))
+
+
+async def put(storage, clock, *orders):
+    async with storage() as u:
+        await u.orders.save_many([OrderRecord(order=o, content_hash=b"h", modified_at=clock.now()) for o in orders])
+        await u.commit()
+
+
+async def test_accepting_queues_one_decision_that_reaches_the_channel_once(
+    storage, clock, channel, market, store
+) -> None:
+    order = make_order(store.id, "W1", status="WaitingAcceptance", core_status=OrderStatus.awaiting_acceptance)
+    market.put(order)
+    await put(storage, clock, order)
+
+    first = await decide_order(order.id, accept=True, uow=storage, clock=clock, acceptance_supported=True)
+    second = await decide_order(order.id, accept=True, uow=storage, clock=clock, acceptance_supported=True)
+    with pytest.raises(Conflict, match="already accepted"):
+        await decide_order(order.id, accept=False, uow=storage, clock=clock, acceptance_supported=True)
+
+    assert first.id == second.id
+    market.faults.decide_lost_answer = 1
+    assert (await relay(storage, clock, channel)).retrying == 1
+    clock.advance(hours=1)
+    assert (await relay(storage, clock, channel)).delivered == 1
+    assert market.decisions == {"W1": True}
+    async with storage() as u:
+        kinds = [a.kind for a in await u.activity.list_for_order(order.id)]
+    assert kinds == ["accepted", "notification_failed", "notification_delivered"]
+
+
+async def test_only_orders_awaiting_acceptance_can_be_decided(storage, clock, store) -> None:
+    order = make_order(store.id, "R1")
+    await put(storage, clock, order)
+    with pytest.raises(Conflict, match="not awaiting acceptance"):
+        await decide_order(order.id, accept=False, uow=storage, clock=clock, acceptance_supported=True)
+    with pytest.raises(Conflict, match="does not let sellers"):
+        await decide_order(order.id, accept=False, uow=storage, clock=clock, acceptance_supported=False)
+
+
+async def test_auto_accept_policy_accepts_orders_whose_skus_are_all_known(
+    storage, clock, channel, market, store
+) -> None:
+    store = msgspec.structs.replace(store, acceptance_policy=AcceptancePolicy.auto_known_skus)
+    waiting = {"status": "WaitingAcceptance", "core_status": OrderStatus.awaiting_acceptance}
+    known = make_order(store.id, "K1", skus=("MUG",), updated_at=clock.now() - timedelta(hours=1), **waiting)
+    unknown = make_order(store.id, "K2", skus=("GHOST",), updated_at=clock.now() - timedelta(hours=1), **waiting)
+    market.put(known, unknown)
+    async with storage() as u:
+        await u.catalog.upsert_many(store.account_id, [Product(sku="MUG")])
+        await u.commit()
+
+    await import_orders(store, source=channel, uow=storage, clock=clock, status_defaults=FAKE_STATUSES, owner="w")
+    await relay(storage, clock, channel)
+
+    assert market.decisions == {"K1": True}
+    async with storage() as u:
+        (message,) = await u.outbox.find()
+    assert message.status == OutboxStatus.delivered and message.payload["by"] == "policy"
+
+
+async def test_a_new_status_mapping_is_applied_to_stored_orders(storage, clock, store) -> None:
+    orders = [
+        make_order(store.id, f"M{i}", status="Pending", core_status=OrderStatus.awaiting_payment) for i in range(3)
+    ]
+    shipped = make_order(store.id, "M9", status="Pending", core_status=OrderStatus.shipped)
+    await put(storage, clock, *orders, shipped)
+
+    mapping, changed = await set_status_mapping(
+        store.id, {"Pending": OrderStatus.awaiting_shipment}, uow=storage, clock=clock, defaults=FAKE_STATUSES
+    )
+
+    assert changed == 3 and mapping.resolve("Pending") == OrderStatus.awaiting_shipment
+    async with storage() as u:
+        statuses = {r.order.channel_order_id: r.order.status for r in await u.orders.find(OrderQuery(limit=10))}
+        assert (await u.stores.get(store.id)).status_overrides == {"Pending": OrderStatus.awaiting_shipment}
+    assert statuses == {
+        "M0": "awaiting_shipment",
+        "M1": "awaiting_shipment",
+        "M2": "awaiting_shipment",
+        "M9": "shipped",
+    }

@@ -1,0 +1,298 @@
+"""import_orders: the sync algorithm of design §4, on in-memory storage and a fake marketplace."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import msgspec
+import pytest
+
+from portside.adapters.memory import MemoryStorage
+from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning
+from portside.core.model import OrderFlag, OrderStatus, Product, Store, Weight
+from portside.core.ports import OrderQuery
+from portside.core.services import ImportSettings, import_orders
+from portside.testing.clock import FixedClock
+from portside.testing.fake_channel import FAKE_STATUSES, FakeChannel
+from portside.testing.orders import generate_orders, make_order
+
+
+async def sync(store: Store, channel: FakeChannel, storage: MemoryStorage, clock: FixedClock, **kw: object):
+    return await import_orders(
+        store,
+        source=channel,
+        uow=storage,
+        clock=clock,
+        status_defaults=FAKE_STATUSES,
+        owner=str(kw.pop("owner", "worker-1")),
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+async def stored(storage: MemoryStorage, store: Store):
+    async with storage() as u:
+        return await u.orders.find(OrderQuery(store_ids=(store.id,), limit=10_000))
+
+
+async def test_first_sync_imports_every_order_within_the_look_back(store, channel, market, storage, clock) -> None:
+    recent = generate_orders(store.id, 25, start=clock.now() - timedelta(days=3))
+    too_old = make_order(store.id, "OLD", updated_at=clock.now() - timedelta(days=45))
+    market.put(*recent, too_old)
+
+    report = await sync(store, channel, storage, clock)
+
+    assert report.outcome == "completed"
+    assert (report.fetched, report.new, report.updated, report.unchanged) == (25, 25, 0, 0)
+    assert report.pages == 3  # 10 + 10 + 5
+    assert {r.order.channel_order_id for r in await stored(storage, store)} == {o.channel_order_id for o in recent}
+    async with storage() as u:
+        cursor = await u.cursors.get(store.id)
+    assert cursor is not None and cursor.updated_at == max(o.updated_at for o in recent)
+
+
+async def test_unchanged_orders_are_not_rewritten(store, channel, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 12, start=clock.now() - timedelta(minutes=30)))
+    await sync(store, channel, storage, clock)
+    before = {r.order.id: r.modified_at for r in await stored(storage, store)}
+    clock.advance(minutes=15)
+
+    report = await sync(store, channel, storage, clock)
+
+    assert (report.new, report.updated, report.unchanged) == (0, 0, 12)
+    assert {r.order.id: r.modified_at for r in await stored(storage, store)} == before
+
+
+async def test_an_order_seen_again_across_the_overlap_is_stored_once(store, channel, market, storage, clock) -> None:
+    order = make_order(store.id, "A1", updated_at=clock.now() - timedelta(minutes=10))
+    market.put(order)
+    await sync(store, channel, storage, clock)
+    market.update("A1", channel_status="Shipped", updated_at=clock.now() - timedelta(minutes=5))
+    clock.advance(minutes=1)
+
+    report = await sync(store, channel, storage, clock)
+
+    assert report.updated == 1
+    records = await stored(storage, store)
+    assert len(records) == 1 and records[0].order.status == OrderStatus.shipped
+    async with storage() as u:
+        kinds = [a.kind for a in await u.activity.list_for_order(order.id)]
+    assert kinds == ["created", "status_changed"]
+
+
+async def test_a_crash_between_pages_loses_nothing_and_the_rerun_imports_each_order_once(
+    store, channel, market, storage, clock
+) -> None:
+    orders = generate_orders(store.id, 35, start=clock.now() - timedelta(days=1))
+    market.put(*orders)
+    market.faults.fail_pages = {3}
+
+    with pytest.raises(ChannelUnavailable):
+        await sync(store, channel, storage, clock)
+    async with storage() as u:
+        assert await u.cursors.get(store.id) is None  # not advanced by a failed sync
+        failed = (await u.sync_reports.find(store.id))[0]
+    assert failed.outcome == "failed" and "page 3" in (failed.error or "")
+    assert len(await stored(storage, store)) == 20  # the two committed pages are kept
+
+    clock.advance(minutes=1)
+    report = await sync(store, channel, storage, clock)
+
+    assert (report.new, report.unchanged) == (15, 20)
+    records = await stored(storage, store)
+    assert sorted(r.order.channel_order_id for r in records) == sorted(o.channel_order_id for o in orders)
+
+
+async def test_cancellation_from_the_channel_wins_and_stays(store, channel, market, storage, clock) -> None:
+    market.put(make_order(store.id, "C1", updated_at=clock.now() - timedelta(minutes=20)))
+    await sync(store, channel, storage, clock)
+    market.update("C1", channel_status="Cancelled", updated_at=clock.now() - timedelta(minutes=10))
+    await sync(store, channel, storage, clock)
+    # A late, stale view of the order (e.g. a replica behind) must not revive it.
+    market.update("C1", channel_status="ReadyToShip", updated_at=clock.now() - timedelta(minutes=15))
+    clock.advance(minutes=1)
+    await sync(store, channel, storage, clock)
+    # Even a newer payload in a live status does not revive a cancellation.
+    market.update("C1", channel_status="ReadyToShip", updated_at=clock.now())
+    clock.advance(minutes=1)
+    await sync(store, channel, storage, clock)
+
+    (record,) = await stored(storage, store)
+    assert record.order.status == OrderStatus.cancelled
+    async with storage() as u:
+        kinds = [a.kind for a in await u.activity.list_for_order(record.order.id)]
+    assert kinds.count("cancelled") == 1
+
+
+async def test_a_local_shipped_is_not_undone_by_a_channel_that_has_not_caught_up(
+    store, channel, market, storage, clock
+) -> None:
+    market.put(make_order(store.id, "S1", updated_at=clock.now() - timedelta(minutes=20)))
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    async with storage() as u:
+        shipped = msgspec.structs.replace(record.order, status=OrderStatus.shipped)
+        await u.orders.save_many([msgspec.structs.replace(record, order=shipped)])
+        await u.commit()
+    market.update("S1", customer_notes="please knock", updated_at=clock.now() - timedelta(minutes=2))
+    clock.advance(minutes=1)
+
+    await sync(store, channel, storage, clock)
+
+    (record,) = await stored(storage, store)
+    assert record.order.status == OrderStatus.shipped
+    assert record.order.customer_notes == "please knock"
+
+
+async def test_unknown_channel_status_is_kept_on_hold_and_reported(store, channel, market, storage, clock) -> None:
+    market.put(make_order(store.id, "U1", status="BlockedForReview", updated_at=clock.now() - timedelta(hours=1)))
+
+    report = await sync(store, channel, storage, clock)
+
+    (record,) = await stored(storage, store)
+    assert record.order.status == OrderStatus.on_hold
+    assert OrderFlag.unmapped_status in record.order.flags
+    assert report.unmapped_statuses == {"BlockedForReview": 1}
+
+
+async def test_store_overrides_beat_channel_defaults(storage, channel, market, clock, store) -> None:
+    store = msgspec.structs.replace(store, status_overrides={"ReadyToShip": OrderStatus.on_hold})
+    market.put(make_order(store.id, "O1", updated_at=clock.now() - timedelta(hours=1)))
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    assert record.order.status == OrderStatus.on_hold
+    assert OrderFlag.unmapped_status not in record.order.flags
+
+
+async def test_malformed_payloads_are_quarantined_and_the_rest_go_on(store, channel, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 5, start=clock.now() - timedelta(hours=2)))
+    market.malformed["BAD1"] = clock.now() - timedelta(hours=1)
+    market.no_seller_lines["FBC1"] = clock.now() - timedelta(minutes=50)
+
+    report = await sync(store, channel, storage, clock)
+
+    assert (report.new, report.quarantined, report.skipped, report.fetched) == (5, 1, 1, 7)
+    async with storage() as u:
+        (bad,) = await u.quarantine.find(store.id)
+        cursor = await u.cursors.get(store.id)
+    assert bad.channel_order_id == "BAD1" and b"BAD1" in bad.raw and "lines" in bad.error
+    # The cursor covers the quarantined payload too: it was received, and is kept for inspection.
+    assert cursor is not None and cursor.updated_at == clock.now() - timedelta(minutes=50)
+
+
+async def test_catalog_fills_what_the_channel_left_out(store, channel, market, storage, clock) -> None:
+    order = make_order(store.id, "K1", lines=2, skus=("MUG", "LAMP"), updated_at=clock.now() - timedelta(hours=1))
+    market.put(order)
+    async with storage() as u:
+        await u.catalog.upsert_many(
+            store.account_id,
+            [
+                Product(
+                    sku="MUG", weight=Weight(grams=350), image_url="https://img.example/mug.jpg", stock_location="A-1"
+                ),
+                Product(sku="LAMP", weight=Weight(grams=1200)),
+            ],
+        )
+        await u.commit()
+
+    await sync(store, channel, storage, clock)
+
+    (record,) = await stored(storage, store)
+    mug, lamp = record.order.lines
+    assert mug.weight == Weight(grams=350) and mug.image_url.endswith("mug.jpg") and mug.stock_location == "A-1"
+    assert lamp.weight == Weight(grams=1200)
+    assert mug.options == order.lines[0].options  # the channel's options are kept
+    assert record.order.total_weight == Weight(grams=350 * mug.quantity + 1200 * lamp.quantity)
+    assert OrderFlag.unknown_sku not in record.order.flags
+
+
+async def test_two_concurrent_syncs_of_one_store_never_both_run(store, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 30, start=clock.now() - timedelta(hours=1)))
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    class SlowChannel(FakeChannel):
+        async def pages(self, updated_since):  # type: ignore[override]
+            async for page in super().pages(updated_since):
+                started.set()
+                await release.wait()
+                yield page
+
+    first = asyncio.create_task(sync(store, SlowChannel(market, page_size=10), storage, clock, owner="a"))
+    await started.wait()
+    with pytest.raises(SyncAlreadyRunning):
+        await sync(store, FakeChannel(market), storage, clock, owner="b")
+    release.set()
+    report = await first
+    assert report.new == 30
+    # Once released, the next sync may run.
+    clock.advance(minutes=1)
+    assert (await sync(store, FakeChannel(market), storage, clock, owner="b")).unchanged == 30
+
+
+async def test_a_dead_workers_lease_lapses(store, market, storage, clock) -> None:
+    async with storage() as u:
+        assert await u.sync_leases.acquire(store.id, owner="dead", now=clock.now(), ttl_s=600)
+        await u.commit()
+    with pytest.raises(SyncAlreadyRunning):
+        await sync(store, FakeChannel(market), storage, clock)
+    clock.advance(seconds=601)
+    assert (await sync(store, FakeChannel(market), storage, clock)).outcome == "completed"
+
+
+async def test_an_order_updated_while_paging_is_stored_with_its_latest_state(store, market, storage, clock) -> None:
+    orders = generate_orders(store.id, 30, start=clock.now() - timedelta(hours=1))
+    market.put(*orders)
+    moved = orders[2].channel_order_id
+
+    class UpdatingChannel(FakeChannel):
+        async def pages(self, updated_since):  # type: ignore[override]
+            number = 0
+            async for page in super().pages(updated_since):
+                number += 1
+                if number == 1:  # the buyer cancels between our page 1 and page 2
+                    market.update(moved, channel_status="Cancelled", updated_at=clock.now() - timedelta(seconds=1))
+                yield page
+
+    first = await sync(store, UpdatingChannel(market, page_size=10), storage, clock)
+    # Offset paging shifted every later order one place left: the one at the page boundary was
+    # not on any page this time. The moved order's new updatedAt is within the cursor, so the
+    # overlap of the next sync re-reads the boundary order.
+    assert first.new == 29
+    clock.advance(minutes=15)
+    second = await sync(store, FakeChannel(market, page_size=10), storage, clock)
+
+    records = {r.order.channel_order_id: r.order for r in await stored(storage, store)}
+    assert len(records) == 30 and second.new == 1
+    assert records[moved].status == OrderStatus.cancelled
+
+
+async def test_internal_notes_survive_imports(store, channel, market, storage, clock) -> None:
+    market.put(make_order(store.id, "N1", updated_at=clock.now() - timedelta(minutes=30)))
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    async with storage() as u:
+        noted = msgspec.structs.replace(record.order, internal_notes="fragile: double box")
+        await u.orders.save_many([msgspec.structs.replace(record, order=noted)])
+        await u.commit()
+    market.update("N1", channel_status="Delivered", updated_at=clock.now() - timedelta(minutes=1))
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    assert record.order.internal_notes == "fragile: double box"
+    assert record.order.status == OrderStatus.delivered
+
+
+async def test_progress_is_reported_per_page(store, channel, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 21, start=clock.now() - timedelta(hours=1)))
+    seen = []
+    await sync(store, channel, storage, clock, progress=seen.append)
+    assert [(p.pages, p.fetched) for p in seen] == [(1, 10), (2, 20), (3, 21)]
+
+
+async def test_sync_settings_control_overlap_and_look_back(store, channel, market, storage, clock) -> None:
+    market.put(make_order(store.id, "L1", updated_at=clock.now() - timedelta(days=6)))
+    settings = ImportSettings(look_back=timedelta(days=5))
+    assert (await sync(store, channel, storage, clock, settings=settings)).new == 0
+    async with storage() as u:
+        cursor = await u.cursors.get(store.id)
+    assert cursor is None  # nothing seen, nothing to remember

@@ -1,0 +1,106 @@
+"""Invariants of the core model, enforced on construction."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import msgspec
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portside.core.model import (
+    Address,
+    Closure,
+    DayHours,
+    Money,
+    OrderLine,
+    PickupCarrier,
+    PickupPoint,
+    Store,
+    TimeSlot,
+    Weight,
+    normalise_point_id,
+)
+from portside.testing.orders import make_order
+
+
+def test_money_rejects_bad_currency_and_normalises_case() -> None:
+    with pytest.raises(ValueError, match="ISO 4217"):
+        Money(amount=Decimal(1), currency="EURO")
+    assert Money(amount=Decimal(1), currency="eur").currency == "EUR"
+
+
+def test_money_refuses_mixing_currencies() -> None:
+    with pytest.raises(ValueError, match="EUR with USD"):
+        Money(amount=Decimal(1), currency="EUR") + Money(amount=Decimal(1), currency="USD")
+
+
+def test_weight_and_quantity_cannot_be_negative() -> None:
+    with pytest.raises(ValueError):
+        Weight(grams=-1)
+    with pytest.raises(ValueError, match="quantity"):
+        OrderLine(channel_line_id="1", quantity=-1, unit_price=Money(amount=Decimal(1), currency="EUR"))
+
+
+def test_order_datetimes_must_be_aware_and_become_utc() -> None:
+    order = make_order("s", "A1")
+    with pytest.raises(ValueError, match="timezone-aware"):
+        msgspec.structs.replace(order, placed_at=datetime(2026, 1, 1, 12, 0))
+    paris = datetime.fromisoformat("2026-06-01T14:00:00+02:00")
+    moved = msgspec.structs.replace(order, placed_at=paris)
+    assert moved.placed_at.utcoffset().total_seconds() == 0
+    assert moved.placed_at.hour == 12
+
+
+def test_mondial_relay_ids_are_padded_to_six_digits() -> None:
+    point = PickupPoint(carrier=PickupCarrier.mondial_relay, point_id=" 5680 ")
+    assert point.point_id == "005680"
+    assert PickupPoint(carrier=PickupCarrier.mondial_relay, point_id="FR-005680").point_id == "005680"
+
+
+@given(st.sampled_from(list(PickupCarrier)), st.text(min_size=1, max_size=12))
+def test_point_id_normalisation_is_idempotent(carrier: PickupCarrier, raw: str) -> None:
+    once = normalise_point_id(carrier, raw)
+    assert normalise_point_id(carrier, once) == once
+
+
+def test_point_open_days_and_closures() -> None:
+    point = PickupPoint(
+        carrier=PickupCarrier.colissimo,
+        point_id="612345",
+        opening_hours=(DayHours(weekday=1, slots=(TimeSlot(opens="09:00", closes="18:00"),)),),
+        closures=(Closure(start=date(2026, 12, 24), end=date(2027, 1, 2)),),
+    )
+    assert point.is_open_on(date(2026, 11, 30))  # a Monday
+    assert not point.is_open_on(date(2026, 12, 1))  # Tuesday: no hours
+    assert not point.is_open_on(date(2026, 12, 28))  # Monday inside the holiday
+
+
+def test_country_codes_are_validated() -> None:
+    assert Address(country="fr").country == "FR"
+    with pytest.raises(ValueError, match="alpha-2"):
+        Address(country="FRA")
+
+
+def test_store_repr_never_shows_credentials() -> None:
+    store = Store(
+        id="s1",
+        account_id="a",
+        channel="fake",
+        name="n",
+        credentials={"client_secret": "hunter2-very-secret"},
+        created_at=datetime.fromisoformat("2026-01-01T00:00:00+00:00"),
+    )
+    assert "hunter2" not in repr(store)
+    assert "hunter2" not in str(store)
+    assert "hunter2" not in f"{store}"
+
+
+@given(st.lists(st.decimals(min_value=-10_000, max_value=10_000, places=2), max_size=30))
+def test_money_totals_add_up(amounts: list[Decimal]) -> None:
+    total = Money.zero("EUR")
+    for amount in amounts:
+        total = total + Money(amount=amount, currency="EUR")
+    assert total.amount == sum(amounts, Decimal(0))
