@@ -15,8 +15,3 @@ class FixedClock:
     def advance(self, **delta: float) -> datetime:
         self.at += timedelta(**delta)
         return self.at
-
-
-class SystemClock:
-    def now(self) -> datetime:
-        return datetime.now(UTC)

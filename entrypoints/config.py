@@ -1,0 +1,89 @@
+"""Configuration: environment variables decoded into one validated Struct at start-up."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+import msgspec
+
+from portside.core.errors import PortsideError
+
+PREFIX = "PORTSIDE_"
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every setting, with the embedded defaults; each is read from ``PORTSIDE_<NAME>``."""
+
+    database_url: str | None = None  # unset: start the embedded Postgres in data_dir
+    data_dir: str = ".portside"
+    secret_key: str | None = None  # Fernet key for credentials at rest; unset: a key file in data_dir
+    host: str = "127.0.0.1"
+    port: int = 8080
+    log_level: str = "INFO"
+    worker_id: str | None = None  # defaults to host:pid
+    db_pool_min: int = 2
+    db_pool_max: int = 10
+    sync_overlap_s: int = 3600
+    sync_look_back_days: int = 30
+    sync_lease_s: int = 600
+    sync_concurrency: int = 4
+    relay_batch: int = 50
+    relay_concurrency: int = 10
+    relay_max_attempts: int = 8
+    relay_poll_s: float = 1.0
+    http_timeout_s: float = 30.0
+    mondial_relay_url: str | None = None
+    mondial_relay_enseigne: str | None = None
+    mondial_relay_private_key: str | None = None
+    colissimo_url: str | None = None
+    colissimo_account: str | None = None
+    colissimo_password: str | None = None
+    colissimo_api_key: str | None = None
+
+    def __post_init__(self) -> None:
+        if not 0 < self.port < 65536:
+            raise ValueError("port: must be between 1 and 65535")
+        if self.db_pool_min < 1 or self.db_pool_max < self.db_pool_min:
+            raise ValueError("db_pool_max: must be at least db_pool_min (and both at least 1)")
+        if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ValueError("log_level: must be DEBUG, INFO, WARNING or ERROR")
+
+    def __repr__(self) -> str:
+        return "Settings(<redacted>)"  # secrets live in here
+
+
+SECRET_SETTINGS = frozenset(
+    {"database_url", "secret_key", "mondial_relay_private_key", "colissimo_password", "colissimo_api_key"}
+)
+
+
+class ConfigError(PortsideError):
+    """A setting is invalid; the message names the environment variable."""
+
+
+def env_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Read every ``PORTSIDE_*`` variable; an empty one counts as unset."""
+    environ = os.environ if environ is None else environ
+    fields = {f.name for f in msgspec.structs.fields(Settings)}
+    raw = {name: environ[env_name(name)] for name in fields if environ.get(env_name(name), "") != ""}
+    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX) :].lower() not in fields)
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except (msgspec.ValidationError, ValueError) as exc:
+        raise ConfigError(_explain(str(exc), unknown)) from None
+
+
+def _explain(message: str, unknown: list[str]) -> str:
+    # msgspec says "… - at `$.port`"; __post_init__ errors start with "<field>: …". Either way,
+    # name the variable the operator has to fix, never its value (it may be a secret).
+    path = re.search(r"at `\$\.(\w+)`", message)
+    field = path.group(1) if path else message.split(":", 1)[0].strip()
+    detail = message.split(" - at ")[0] if path else message.split(":", 1)[-1].strip()
+    hint = f" (unknown variables, possibly misspelt: {', '.join(unknown)})" if unknown else ""
+    return f"invalid configuration: {env_name(field)}: {detail}{hint}"
