@@ -65,6 +65,10 @@ class MemoryOrders(_Repo):
                 found[channel_id] = self._t.orders[order_id]
         return found
 
+    async def get_hashes(self, store_id: str, channel_order_ids: list[str]) -> dict[str, bytes]:
+        found = await self.get_by_channel_ids(store_id, channel_order_ids)
+        return {channel_id: record.content_hash for channel_id, record in found.items()}
+
     async def save_many(self, records: list[OrderRecord]) -> None:
         for record in records:
             order = record.order

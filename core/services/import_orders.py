@@ -142,13 +142,25 @@ async def _store_page(
             latest[order.channel_order_id] = order
     if not latest:
         return
-    stored = await u.orders.get_by_channel_ids(store.id, list(latest))
-    changed: list[tuple[Order, bytes, OrderRecord | None]] = []
+    # Hashes first (no documents decoded): on a re-sync most orders stop here.
+    hashes = await u.orders.get_hashes(store.id, list(latest))
+    candidates: dict[str, bytes] = {}
     for channel_id, incoming in latest.items():
-        record = stored.get(channel_id)
         digest = content_hash(incoming)
+        if hashes.get(channel_id) == digest:
+            tally.unchanged += 1
+        else:
+            candidates[channel_id] = digest
+    if not candidates:
+        return
+    known = [channel_id for channel_id in candidates if channel_id in hashes]
+    stored = await u.orders.get_by_channel_ids(store.id, known) if known else {}
+    changed: list[tuple[Order, bytes, OrderRecord | None]] = []
+    for channel_id, digest in candidates.items():
+        incoming = latest[channel_id]
+        record = stored.get(channel_id)
         previous = record.order if record else None
-        if record is not None and (record.content_hash == digest or is_stale(incoming, previous)):
+        if is_stale(incoming, previous):
             tally.unchanged += 1
             continue
         changed.append((reconcile(resolve_status(incoming, mapping), previous), digest, record))
