@@ -54,10 +54,13 @@ class MemoryStores(_Repo):
 
 
 class MemoryOrders(_Repo):
-    async def get(self, order_id: str) -> OrderRecord | None:
+    # ``for_update`` needs no lock here: a memory unit of work already runs alone.
+    async def get(self, order_id: str, *, for_update: bool = False) -> OrderRecord | None:
         return self._t.orders.get(order_id)
 
-    async def get_by_channel_ids(self, store_id: str, channel_order_ids: list[str]) -> dict[str, OrderRecord]:
+    async def get_by_channel_ids(
+        self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
+    ) -> dict[str, OrderRecord]:
         found: dict[str, OrderRecord] = {}
         for channel_id in channel_order_ids:
             order_id = self._t.order_keys.get((store_id, channel_id))

@@ -97,8 +97,8 @@ async def confirm_shipment(
 
     now = clock.now()
     async with uow() as u:
-        # Read again inside the writing transaction: a sync may have cancelled it meanwhile.
-        record = await u.orders.get(order_id)
+        # Read again, locked, inside the writing transaction: a sync may have cancelled it meanwhile.
+        record = await u.orders.get(order_id, for_update=True)
         if record is None:
             raise NotFound("order", order_id)
         order = record.order

@@ -1,0 +1,193 @@
+"""One page of an import: read what is stored, work out the changes, write them under row locks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import msgspec
+
+from ..model import (
+    AcceptancePolicy,
+    ActivityKind,
+    ActivityRecord,
+    Order,
+    OrderStatus,
+    Product,
+    QuarantinedPayload,
+    StatusMapping,
+    Store,
+)
+from ..ports import Clock, OrderPage, OrderRecord, UnitOfWork, UnitOfWorkFactory
+from .acceptance import enqueue_decision, should_auto_accept
+from .catalog import enrich_from_catalog, skus_of
+from .enrichment import OrderEnricher
+from .hashing import content_hash
+from .ids import new_id
+from .reconcile import is_stale, reconcile, resolve_status
+
+
+class PageTally:
+    """Running counts of one sync, turned into its report at the end."""
+
+    def __init__(self) -> None:
+        self.pages = self.fetched = self.new = self.updated = self.unchanged = 0
+        self.quarantined = self.skipped = self.enriched_later = 0
+        self.unmapped: dict[str, int] = {}
+        self.max_seen: datetime | None = None
+
+    def see(self, when: datetime | None) -> None:
+        if when is not None and (self.max_seen is None or when > self.max_seen):
+            self.max_seen = when
+
+
+def _latest_views(page: OrderPage, tally: PageTally) -> dict[str, Order]:
+    # The same order can appear twice in one page (updated while paging): keep its latest view.
+    latest: dict[str, Order] = {}
+    for order in page.orders:
+        tally.see(order.updated_at)
+        seen = latest.get(order.channel_order_id)
+        if seen is None or order.updated_at >= seen.updated_at:
+            latest[order.channel_order_id] = order
+    return latest
+
+
+async def store_page(
+    page: OrderPage,
+    *,
+    store: Store,
+    uow: UnitOfWorkFactory,
+    mapping: StatusMapping,
+    enrichers: Sequence[OrderEnricher],
+    clock: Clock,
+    tally: PageTally,
+    sync_id: str,
+    owner: str,
+    lease_ttl_s: float,
+) -> None:
+    """Store one page. Reads, then enriches with no transaction open (enrichers call carriers), then
+    writes in a transaction that locks the rows and reconciles with what they hold *then*: a
+    shipment confirmed meanwhile is never overwritten by the import."""
+    tally.pages += 1
+    tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped)
+    tally.skipped += len(page.skipped)
+    tally.see(page.max_updated_at)
+    latest = _latest_views(page, tally)
+
+    candidates: dict[str, tuple[Order, bytes]] = {}
+    products: dict[str, Product] = {}
+    if latest:
+        async with uow() as u:
+            # Hashes first (no documents decoded): on a re-sync most orders stop here.
+            hashes = await u.orders.get_hashes(store.id, list(latest))
+            for channel_id, incoming in latest.items():
+                digest = content_hash(incoming)
+                if hashes.get(channel_id) == digest:
+                    tally.unchanged += 1
+                else:
+                    candidates[channel_id] = (incoming, digest)
+            if candidates:
+                products = await u.catalog.get_many(store.account_id, skus_of([o for o, _ in candidates.values()]))
+    prepared = [enrich_from_catalog(resolve_status(order, mapping), products) for order, _ in candidates.values()]
+    for enricher in enrichers:
+        prepared = await enricher.enrich(prepared)
+
+    now = clock.now()
+    async with uow() as u:
+        await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s)
+        for failure in page.failures:
+            tally.quarantined += 1
+            await u.quarantine.add(
+                QuarantinedPayload(
+                    id=new_id(),
+                    store_id=store.id,
+                    channel_order_id=failure.channel_order_id,
+                    raw=failure.raw,
+                    error=failure.error,
+                    received_at=now,
+                    sync_id=sync_id,
+                )
+            )
+        if prepared:
+            stored = await u.orders.get_by_channel_ids(store.id, list(candidates), for_update=True)
+            records: list[OrderRecord] = []
+            activity: list[ActivityRecord] = []
+            for order, (_, digest) in zip(prepared, candidates.values(), strict=True):
+                record = stored.get(order.channel_order_id)
+                previous = record.order if record else None
+                if is_stale(order, previous):
+                    tally.unchanged += 1
+                    continue
+                final = reconcile(order, previous)
+                records.append(OrderRecord(order=final, content_hash=digest, modified_at=now))
+                activity += await _account_for(u, store, final, previous, mapping, products, tally, now)
+            await u.orders.save_many(records)
+            await u.activity.add_many(activity)
+        await u.commit()
+
+
+async def _account_for(
+    u: UnitOfWork,
+    store: Store,
+    order: Order,
+    previous: Order | None,
+    mapping: StatusMapping,
+    products: dict[str, Product],
+    tally: PageTally,
+    now: datetime,
+) -> list[ActivityRecord]:
+    """Count the change, describe it in the activity log, and queue an automatic acceptance."""
+    activity: list[ActivityRecord] = []
+    if order.status == OrderStatus.on_hold and mapping.resolve(order.channel_status) is None:
+        tally.unmapped[order.channel_status] = tally.unmapped.get(order.channel_status, 0) + 1
+    if previous is None:
+        tally.new += 1
+        activity.append(activity_record(order, ActivityKind.created, now, {"status": order.status}))
+    else:
+        tally.updated += 1
+        if previous.status != order.status:
+            kind = ActivityKind.cancelled if order.status == OrderStatus.cancelled else ActivityKind.status_changed
+            activity.append(activity_record(order, kind, now, {"from": previous.status, "to": order.status}))
+    if (previous is None or previous.status != order.status) and should_auto_accept(store, order, products):
+        _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
+        if queued:
+            by: dict[str, object] = {"by": AcceptancePolicy.auto_known_skus}
+            activity.append(activity_record(order, ActivityKind.accepted, now, by))
+    return activity
+
+
+async def retry_pending_enrichment(
+    store: Store,
+    *,
+    uow: UnitOfWorkFactory,
+    enrichers: Sequence[OrderEnricher],
+    clock: Clock,
+    tally: PageTally,
+    batch: int,
+) -> None:
+    """Orders an enricher could not finish on an earlier sync (its source was down) get another try,
+    even though the channel has nothing new about them."""
+    for enricher in enrichers:
+        async with uow() as u:
+            pending = await u.orders.list_flagged(store.id, enricher.retry_flag, batch)
+        if not pending:
+            continue
+        enriched = await enricher.enrich([record.order for record in pending])
+        now = clock.now()
+        async with uow() as u:
+            ids = [r.order.channel_order_id for r in pending]
+            fresh = await u.orders.get_by_channel_ids(store.id, ids, for_update=True)
+            records = []
+            for before, after in zip(pending, enriched, strict=True):
+                current = fresh.get(before.order.channel_order_id)
+                # Only write over what we read: a concurrent change (a shipment) wins.
+                if current is None or current.order != before.order or after == before.order:
+                    continue
+                records.append(msgspec.structs.replace(current, order=after, modified_at=now))
+            await u.orders.save_many(records)
+            await u.commit()
+        tally.enriched_later += sum(1 for r in records if enricher.retry_flag not in r.order.flags)
+
+
+def activity_record(order: Order, kind: ActivityKind, at: datetime, detail: dict[str, object]) -> ActivityRecord:
+    return ActivityRecord(id=new_id(), order_id=order.id, store_id=order.store_id, kind=kind, at=at, detail=detail)
