@@ -66,7 +66,9 @@ def build_order(
     purchased = now - age
     created = min(now, purchased + timedelta(seconds=rng.randint(1, 90)))
     low, high = _AGE_AT_UPDATE[status]
-    updated = min(now, created + timedelta(hours=rng.uniform(low, high)))
+    updated = created + timedelta(hours=rng.uniform(low, high))
+    if updated > now:  # still in that status today: last touched some time between creation and now
+        updated = created + (now - created) * rng.random()
     ship_by = (purchased + timedelta(days=2)).replace(hour=22, minute=0, second=0, microsecond=0)
     buyer = people.person(rng)
     business = rng.random() < 0.05

@@ -32,7 +32,7 @@ class SandboxState:
         self._next_index = 0
         # Without a configured "now", date the seed from the start of the hour: the same seed then gives
         # the same orders (ids embed the purchase minute) for every start within that hour.
-        base = self.clock.now() if config.now else self.clock.now().replace(minute=0, second=0)
+        base = config.now or self.clock.now().replace(minute=0, second=0)
         self.generate(config.orders, recent=False, now=base)
 
     def generate(
@@ -54,8 +54,11 @@ class SandboxState:
                 self.config.seed, index, seller_id=seller_id, now=now, status=status, delivery=delivery, recent=recent
             )
             self._next_index += 1
-            if order["orderId"] not in self.store:  # a clash is astronomically rare; skip rather than rename
-                created.append(self.store.add(order))
+            if order["orderId"] in self.store:  # a clash is astronomically rare; skip rather than rename
+                continue
+            created.append(self.store.add(order))
+            if recent:
+                self.store.touch(order)  # it shows up now, so a cursor on updatedAt finds it
         return created
 
     def snapshot(self) -> dict[str, Any]:

@@ -47,8 +47,9 @@ class Api:
             self._token = reply.body["access_token"]
         return self._token
 
-    async def api(self, method: str, path: str, *, token: str | None = None, seller_id: str | None = None,
-                  **kwargs: Any) -> Reply:  # fmt: skip
+    async def api(
+        self, method: str, path: str, *, token: str | None = None, seller_id: str | None = None, **kwargs: Any
+    ) -> Reply:
         headers = {"Authorization": f"Bearer {token or await self.token()}", "SellerId": seller_id or self.seller_id}
         headers.update(kwargs.pop("headers", {}))
         return await self.call(method, self.sandbox.api_base_url + path, headers=headers, **kwargs)
@@ -119,3 +120,9 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 @pytest.fixture
 def api(sandbox: RunningSandbox, http: aiohttp.ClientSession) -> Api:
     return Api(sandbox, http)
+
+
+@pytest.fixture
+def api_for(http: aiohttp.ClientSession) -> Callable[[RunningSandbox], Api]:
+    """A client for a sandbox started with ``start_another``."""
+    return lambda sandbox: Api(sandbox, http)
