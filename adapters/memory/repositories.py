@@ -18,7 +18,7 @@ from portside.core.model import (
     SyncCursor,
     SyncReport,
 )
-from portside.core.ports import OrderQuery, OrderRecord
+from portside.core.ports import CachedPoint, OrderQuery, OrderRecord
 
 from .state import SyncLeaseRow, Tables
 
@@ -274,3 +274,12 @@ class MemorySyncLeases(_Repo):
 
     async def schedule(self, store_id: str, next_run_at: datetime) -> None:
         self._row(store_id).next_run_at = next_run_at
+
+
+class MemoryPickupCache(_Repo):
+    async def get(self, carrier: str, point_id: str, country: str, *, now: datetime) -> CachedPoint | None:
+        entry = self._t.pickup_cache.get((carrier, point_id, country))
+        return entry if entry is not None and entry.expires_at > now else None
+
+    async def put(self, entry: CachedPoint) -> None:
+        self._t.pickup_cache[(entry.carrier, entry.point_id, entry.country)] = entry

@@ -16,7 +16,7 @@ from portside.core.model import (
     SyncCursor,
     SyncReport,
 )
-from portside.core.ports import OrderRecord
+from portside.core.ports import CachedPoint, OrderRecord
 
 
 @dataclass
@@ -40,12 +40,23 @@ class Tables:
     quarantine: list[QuarantinedPayload] = field(default_factory=list)
     sync_reports: dict[str, SyncReport] = field(default_factory=dict)
     sync_leases: dict[str, SyncLeaseRow] = field(default_factory=dict)
+    pickup_cache: dict[tuple[str, str, str], CachedPoint] = field(default_factory=dict)
 
     def snapshot(self) -> Tables:
         # Values are frozen structs (or small dataclasses copied below), so a shallow copy of each
         # container is a consistent snapshot a unit of work can mutate and later publish.
         clone = copy.copy(self)
-        for name in ("stores", "orders", "order_keys", "shipments", "catalog", "cursors", "outbox", "sync_reports"):
+        for name in (
+            "stores",
+            "orders",
+            "order_keys",
+            "shipments",
+            "catalog",
+            "cursors",
+            "outbox",
+            "sync_reports",
+            "pickup_cache",
+        ):
             setattr(clone, name, dict(getattr(self, name)))
         clone.activity = list(self.activity)
         clone.quarantine = list(self.quarantine)

@@ -12,6 +12,7 @@ from .repositories import (
     MemoryCursors,
     MemoryOrders,
     MemoryOutbox,
+    MemoryPickupCache,
     MemoryQuarantine,
     MemoryShipments,
     MemoryStores,
@@ -52,6 +53,7 @@ class MemoryUnitOfWork:
         self.quarantine = MemoryQuarantine(tables)
         self.sync_reports = MemorySyncReports(tables)
         self.sync_leases = MemorySyncLeases(tables)
+        self.pickup_cache = MemoryPickupCache(tables)
 
     async def __aenter__(self) -> Self:
         task = asyncio.current_task()

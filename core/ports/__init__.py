@@ -19,12 +19,14 @@ from .clock import Clock
 from .pickup import PickupPointDirectory, SearchArea
 from .storage import (
     ActivityRepository,
+    CachedPoint,
     CatalogRepository,
     CursorRepository,
     OrderQuery,
     OrderRecord,
     OrderRepository,
     OutboxRepository,
+    PickupPointCacheRepository,
     QuarantineRepository,
     ShipmentRepository,
     StoreRepository,
@@ -36,6 +38,7 @@ from .storage import (
 
 __all__ = [
     "ActivityRepository",
+    "CachedPoint",
     "CarrierCatalog",
     "CatalogRepository",
     "ChannelBundle",
@@ -54,6 +57,7 @@ __all__ = [
     "OrderRepository",
     "OrderSource",
     "OutboxRepository",
+    "PickupPointCacheRepository",
     "PickupPointDirectory",
     "QuarantineRepository",
     "SearchArea",

@@ -16,6 +16,7 @@ from ..model import (
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
+    PickupPoint,
     Product,
     QuarantinedPayload,
     Shipment,
@@ -41,6 +42,18 @@ class OrderQuery(msgspec.Struct, frozen=True, kw_only=True):
     # Keyset: orders strictly after this (modified_at, id) in that order.
     after: tuple[datetime, str] | None = None
     limit: int = 100
+
+
+class CachedPoint(msgspec.Struct, frozen=True, kw_only=True):
+    """A directory's answer about one point, kept until ``expires_at``; ``point`` None means the
+    carrier said it does not know the point (also worth remembering, for less time)."""
+
+    carrier: str
+    point_id: str
+    country: str
+    point: PickupPoint | None
+    fetched_at: datetime
+    expires_at: datetime
 
 
 class StoreRepository(Protocol):
@@ -144,6 +157,14 @@ class SyncLeaseRepository(Protocol):
     async def schedule(self, store_id: str, next_run_at: datetime) -> None: ...
 
 
+class PickupPointCacheRepository(Protocol):
+    async def get(self, carrier: str, point_id: str, country: str, *, now: datetime) -> CachedPoint | None:
+        """The cached answer if it has not expired at ``now``."""
+        ...
+
+    async def put(self, entry: CachedPoint) -> None: ...
+
+
 class UnitOfWork(Protocol):
     stores: StoreRepository
     orders: OrderRepository
@@ -155,6 +176,7 @@ class UnitOfWork(Protocol):
     quarantine: QuarantineRepository
     sync_reports: SyncReportRepository
     sync_leases: SyncLeaseRepository
+    pickup_cache: PickupPointCacheRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

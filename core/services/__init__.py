@@ -8,16 +8,22 @@ from .enrichment import OrderEnricher
 from .hashing import content_hash
 from .ids import derived_id, new_id
 from .import_orders import ImportSettings, SyncProgress, import_orders
+from .label_hints import LabelSettings, label_hints
+from .pickup_enrichment import PickupEnricher
+from .pickup_points import CachedDirectory, get_pickup_point, search_pickup_points
 from .reconcile import is_stale, reconcile, resolve_status
 from .ship_notifications import ShipNotificationHandler
 from .status_mapping import get_status_mapping, set_status_mapping
 
 __all__ = [
     "AcceptanceHandler",
+    "CachedDirectory",
     "DispatchReport",
     "ImportSettings",
+    "LabelSettings",
     "OrderEnricher",
     "OutboxHandler",
+    "PickupEnricher",
     "RelaySettings",
     "ShipNotificationHandler",
     "ShipmentRequest",
@@ -28,13 +34,16 @@ __all__ = [
     "derived_id",
     "dispatch_outbox",
     "enrich_from_catalog",
+    "get_pickup_point",
     "get_status_mapping",
     "import_orders",
     "is_stale",
+    "label_hints",
     "new_id",
     "reconcile",
     "resolve_status",
     "retry_dead",
+    "search_pickup_points",
     "set_status_mapping",
     "should_auto_accept",
     "upsert_products",

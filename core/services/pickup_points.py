@@ -1,0 +1,87 @@
+"""Pickup point lookups for the API, and a directory that remembers answers in storage."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+
+from ..errors import ValidationFailed
+from ..model import PickupCarrier, PickupPoint, Weight
+from ..ports import CachedPoint, Clock, PickupPointDirectory, SearchArea, UnitOfWorkFactory
+
+
+class CachedDirectory:
+    """A PickupPointDirectory in front of another, keeping each ``get`` answer (found or not) in
+    storage for a while: an import of many orders at one point asks the carrier once."""
+
+    def __init__(
+        self,
+        inner: PickupPointDirectory,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        ttl: timedelta = timedelta(hours=24),
+        missing_ttl: timedelta = timedelta(hours=1),
+    ) -> None:
+        self._inner = inner
+        self._uow = uow
+        self._clock = clock
+        self._ttl = ttl
+        self._missing_ttl = missing_ttl
+
+    @property
+    def carrier(self) -> PickupCarrier:
+        return self._inner.carrier
+
+    async def get(self, point_id: str, country: str) -> PickupPoint | None:
+        point_id = PickupPoint(carrier=self.carrier, point_id=point_id).point_id  # normalised key
+        now = self._clock.now()
+        async with self._uow() as u:
+            cached = await u.pickup_cache.get(self.carrier, point_id, country, now=now)
+        if cached is not None:
+            return cached.point
+        point = await self._inner.get(point_id, country)
+        entry = CachedPoint(
+            carrier=self.carrier,
+            point_id=point_id,
+            country=country,
+            point=point,
+            fetched_at=now,
+            expires_at=now + (self._ttl if point is not None else self._missing_ttl),
+        )
+        async with self._uow() as u:
+            await u.pickup_cache.put(entry)
+            await u.commit()
+        return point
+
+    async def search(self, area: SearchArea, *, weight: Weight | None = None, limit: int = 10) -> list[PickupPoint]:
+        return await self._inner.search(area, weight=weight, limit=limit)
+
+
+def _directory(directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str) -> PickupPointDirectory:
+    try:
+        return directories[PickupCarrier(carrier)]
+    except (ValueError, KeyError):
+        known = ", ".join(sorted(directories))
+        raise ValidationFailed(
+            f"no pickup point directory for carrier {carrier!r}", {"carrier": f"one of: {known}"}
+        ) from None
+
+
+async def search_pickup_points(
+    directories: Mapping[PickupCarrier, PickupPointDirectory],
+    carrier: str,
+    area: SearchArea,
+    *,
+    weight: Weight | None = None,
+    limit: int = 10,
+) -> list[PickupPoint]:
+    if not 1 <= limit <= 50:
+        raise ValidationFailed("limit must be between 1 and 50", {"limit": "between 1 and 50"})
+    return await _directory(directories, carrier).search(area, weight=weight, limit=limit)
+
+
+async def get_pickup_point(
+    directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str, point_id: str, country: str = "FR"
+) -> PickupPoint | None:
+    return await _directory(directories, carrier).get(point_id, country)
