@@ -16,6 +16,7 @@ import msgspec
 from aiohttp import web
 
 from .carriers import match_label
+from .orders import requested_order
 from .problems import problem, validation_problem
 from .state import STATE
 
@@ -33,10 +34,10 @@ async def _json(request: web.Request) -> Any:
 
 async def set_approval(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    order_id = request.match_info["orderId"]
-    order = state.store.get(order_id)
-    if order is None:
-        return problem(404, f"Order {order_id} does not exist for this seller.")
+    order = requested_order(request)
+    if isinstance(order, web.Response):
+        return order
+    order_id = order["orderId"]
     state.stats.approval_posts[order_id] += 1
     body = await _json(request)
     decision = body.get("approval_status") if isinstance(body, dict) else None
@@ -84,10 +85,10 @@ def _shipped_by_seller(line: Wire) -> bool:
 
 async def create_shipment(request: web.Request) -> web.Response:
     state = request.app[STATE]
-    order_id = request.match_info["orderId"]
-    order = state.store.get(order_id)
-    if order is None:
-        return problem(404, f"Order {order_id} does not exist for this seller.")
+    order = requested_order(request)
+    if isinstance(order, web.Response):
+        return order
+    order_id = order["orderId"]
     state.stats.shipment_posts[order_id] += 1
     body = await _json(request)
     if not isinstance(body, list) or not body:

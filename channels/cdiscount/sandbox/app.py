@@ -100,7 +100,8 @@ class RunningSandbox:
 async def start_sandbox(config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> RunningSandbox:
     """Serve a new sandbox on ``host:port`` (port 0: any free port); ``await sandbox.close()`` to stop."""
     app = build_sandbox_app(config or SandboxConfig())
-    runner = web.AppRunner(app, access_log=None)
+    # A stalled handler (slow fault) must not hold up close(): give in-flight calls a moment, then cancel.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

@@ -176,7 +176,7 @@ RELAIS_COLIS_POINTS: tuple[tuple[str, str, str, str, str], ...] = (
 
 # Carriers that ship the seeded home deliveries: (label as in /carriers, tracking-number shape, URL pattern).
 HOME_CARRIERS: tuple[tuple[str, str, str], ...] = (
-    ("Colissimo", "6A#########FR", "https://www.laposte.fr/outils/suivre-vos-envois?code={}"),
+    ("Colissimo", "6A###########", "https://www.laposte.fr/outils/suivre-vos-envois?code={}"),
     ("Chronopost", "XW#########FR", "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={}"),
     ("DPD", "##############", "https://trace.dpd.fr/fr/trace/{}"),
     ("GLS", "###########", "https://gls-group.com/FR/fr/suivi-colis?match={}"),

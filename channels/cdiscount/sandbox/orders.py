@@ -80,13 +80,18 @@ async def count_orders(request: web.Request) -> web.Response:
     return json_response(len(select(state.store.all(), query)))  # a bare integer, as Octopia answers
 
 
-async def get_order(request: web.Request) -> web.Response:
-    state = request.app[STATE]
+def requested_order(request: web.Request) -> Wire | web.Response:
+    """The order ``{orderId}`` in the path names, or the 404 problem to answer."""
     order_id = request.match_info["orderId"]
-    order = state.store.get(order_id)
-    if order is None:
-        return problem(404, f"Order {order_id} does not exist for this seller.")
-    return json_response(order_view(order, state.faults.malformed.get(order_id)))
+    order = request.app[STATE].store.get(order_id)
+    return order if order is not None else problem(404, f"Order {order_id} does not exist for this seller.")
+
+
+async def get_order(request: web.Request) -> web.Response:
+    order = requested_order(request)
+    if isinstance(order, web.Response):
+        return order
+    return json_response(order_view(order, request.app[STATE].faults.malformed.get(order["orderId"])))
 
 
 async def list_carriers(request: web.Request) -> web.Response:

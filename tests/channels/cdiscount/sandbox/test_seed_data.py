@@ -12,17 +12,10 @@ import pytest
 from portside.adapters.carriers.seed_points import point_by_id, seed_points
 from portside.channels.cdiscount.sandbox import PICKUP_CARRIER_BY_MODE, PICKUP_MODES
 
-STATUSES = {
-    "Processing",
-    "WaitingAcceptance",
-    "Accepted",
-    "InPreparation",
-    "Shipped",
-    "Delivered",
-    "Cancelled",
-    "Refused",
-    "Rejected",
-}
+# Written out here rather than imported: the test is the spec (reference cdiscount-api §4.4).
+STATUSES = set(
+    "Processing WaitingAcceptance Accepted InPreparation Shipped Delivered Cancelled Refused Rejected".split()
+)
 
 
 def orders_of(sandbox) -> list[dict[str, Any]]:
