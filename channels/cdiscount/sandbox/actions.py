@@ -111,9 +111,8 @@ async def create_shipment(request: web.Request) -> web.Response:
     seller_lines = [ln for ln in order["lines"] if _shipped_by_seller(ln)]
     if not seller_lines:
         return problem(400, f"Order {order_id} has no line shipped by the seller (fulfilment orders ship themselves).")
-    if parcel.get("orderLineIds") is not None and set(parcel["orderLineIds"]) != {
-        ln["orderLineId"] for ln in seller_lines
-    }:
+    covered = parcel.get("orderLineIds")  # absent: the parcel covers the whole order
+    if covered is not None and set(covered) != {ln["orderLineId"] for ln in seller_lines}:
         return validation_problem({"orderLineIds": [ONE_PARCEL]}, detail=ONE_PARCEL)
     shipped = {
         "parcelNumber": parcel["parcelNumber"].strip(),
