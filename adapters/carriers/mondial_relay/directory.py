@@ -68,7 +68,8 @@ class MondialRelayDirectory:
     ) -> list[PickupPoint]:
         """Points near ``area`` able to take ``weight`` by delivery mode ``action``, nearest first."""
         mode = action or self._settings.default_action
-        request = self._search_request(area, weight, limit, mode, radius_km or self._settings.search_radius_km)
+        radius = radius_km if radius_km is not None else self._settings.search_radius_km
+        request = self._search_request(area, weight, limit, mode, radius)
         if weight is not None and weight.grams > MAX_WEIGHT_G:
             return []  # heavier than anything Mondial Relay takes
         try:

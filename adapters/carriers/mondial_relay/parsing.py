@@ -54,7 +54,7 @@ def _parse_xml(body: bytes) -> Any:
 
 
 def _point(el: Any) -> WirePoint:
-    num = _text(el, "Num")
+    num = _text(el, "Num").strip()
     if not num:
         raise CarrierBadResponse(CARRIER, "PointRelais_Details without Num")
     hours: dict[int, tuple[str, ...]] = {}

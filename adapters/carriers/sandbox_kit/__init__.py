@@ -1,7 +1,19 @@
 """What the carrier directory sandboxes share: fault injection, a local server, seed geography."""
 
-from .faults import Fault, FaultInjector
+from .faults import DirectoryFaultKnobs, FaultInjector, Knob, RateLimitKnob, ServerErrorKnob, SlowKnob
 from .places import fold, locate, nearest
 from .server import Running, serve
 
-__all__ = ["Fault", "FaultInjector", "Running", "fold", "locate", "nearest", "serve"]
+__all__ = [
+    "DirectoryFaultKnobs",
+    "FaultInjector",
+    "Knob",
+    "RateLimitKnob",
+    "Running",
+    "ServerErrorKnob",
+    "SlowKnob",
+    "fold",
+    "locate",
+    "nearest",
+    "serve",
+]
