@@ -28,7 +28,19 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "demo", help="run portside on its embedded defaults: embedded Postgres, sandboxes, a demo store"
     )
+    sandbox = commands.add_parser("sandbox", help="run a marketplace or carrier sandbox speaking the real wire format")
+    sandbox.add_argument("name", choices=("cdiscount", "mondial-relay", "colissimo"))
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    sandbox.add_argument("--orders", type=int, default=200, help="seeded orders (cdiscount)")
+    sandbox.add_argument("--seed", type=int, default=1)
     return parser
+
+
+async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from .sandboxes import run_sandbox
+
+    return await run_sandbox(args.name, host=args.host, port=args.port, orders=args.orders, seed=args.seed)
 
 
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -43,7 +55,7 @@ async def _demo(args: argparse.Namespace, settings: Settings) -> int:
     return await run_demo(settings)
 
 
-COMMANDS: dict[str, Command] = {"migrate": _migrate, "demo": _demo}
+COMMANDS: dict[str, Command] = {"migrate": _migrate, "demo": _demo, "sandbox": _sandbox}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
