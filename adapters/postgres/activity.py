@@ -1,0 +1,28 @@
+"""The activity log in Postgres: a page of records appended in one round trip."""
+
+from __future__ import annotations
+
+import msgspec
+
+from portside.core.model import ActivityRecord
+
+from .session import Repository
+
+
+class PostgresActivity(Repository):
+    async def add_many(self, records: list[ActivityRecord]) -> None:
+        if not records:
+            return
+        await self._execute(
+            "activity_add_many",
+            [r.id for r in records],
+            [r.order_id for r in records],
+            [r.store_id for r in records],
+            [r.kind.value for r in records],
+            [r.at for r in records],
+            [r.detail for r in records],
+        )
+
+    async def list_for_order(self, order_id: str) -> list[ActivityRecord]:
+        rows = await self._fetch("activity_list_for_order", order_id)
+        return [msgspec.convert(dict(row), ActivityRecord) for row in rows]

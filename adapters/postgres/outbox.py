@@ -1,0 +1,70 @@
+"""The outbox in Postgres: messages leased to relays with ``FOR UPDATE SKIP LOCKED``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import asyncpg
+import msgspec
+
+from portside.core.errors import Conflict, NotFound
+from portside.core.model import OutboxKind, OutboxMessage, OutboxStatus
+
+from .session import Repository
+
+
+def _message(row: asyncpg.Record) -> OutboxMessage:
+    return msgspec.convert(dict(row), OutboxMessage)
+
+
+def _params(m: OutboxMessage) -> tuple[Any, ...]:
+    return (
+        m.id,
+        m.kind.value,
+        m.store_id,
+        m.subject_id,
+        m.payload,
+        m.status.value,
+        m.attempts,
+        m.available_at,
+        m.created_at,
+        m.last_error,
+        m.outcome_unknown,
+        m.lease_owner,
+        m.lease_until,
+        m.delivered_at,
+    )
+
+
+class PostgresOutbox(Repository):
+    async def add(self, message: OutboxMessage) -> None:
+        if await self._fetchval("outbox_add", *_params(message)) is None:
+            raise Conflict(f"outbox message {message.id} already exists")
+
+    async def get(self, message_id: str) -> OutboxMessage | None:
+        row = await self._fetchrow("outbox_get", message_id)
+        return None if row is None else _message(row)
+
+    async def claim(
+        self,
+        *,
+        owner: str,
+        now: datetime,
+        lease_s: float,
+        limit: int,
+        kinds: tuple[OutboxKind, ...] | None = None,
+    ) -> list[OutboxMessage]:
+        kind_values = None if kinds is None else [k.value for k in kinds]
+        rows = await self._fetch("outbox_claim", owner, now, lease_s, limit, kind_values)
+        return sorted((_message(row) for row in rows), key=lambda m: (m.available_at, m.id))
+
+    async def save(self, message: OutboxMessage) -> None:
+        if await self._fetchval("outbox_save", *_params(message)) is None:
+            raise NotFound("outbox message", message.id)
+
+    async def find(
+        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+    ) -> list[OutboxMessage]:
+        rows = await self._fetch("outbox_find", None if status is None else status.value, store_id, limit)
+        return [_message(row) for row in rows]

@@ -1,0 +1,40 @@
+"""Named SQL queries, kept as plain ``.sql`` package data (``-- name: <query>`` starts each one)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from importlib import resources
+
+_HEADER = re.compile(r"^-- name: ([a-z][a-z0-9_]*)\s*$", re.MULTILINE)
+
+
+def parse(text: str, source: str) -> dict[str, str]:
+    """The queries of one file; text before the first header is the file's own commentary."""
+    found: dict[str, str] = {}
+    pieces = _HEADER.split(text)
+    for name, body in zip(pieces[1::2], pieces[2::2], strict=True):
+        if name in found:
+            raise ValueError(f"{source}: query {name} is defined twice")
+        found[name] = body.strip().rstrip(";")
+    return found
+
+
+@functools.cache
+def all_queries() -> dict[str, str]:
+    queries: dict[str, str] = {}
+    for entry in resources.files("portside.adapters.postgres.sql").iterdir():
+        if entry.name.endswith(".sql"):
+            for name, sql in parse(entry.read_text(encoding="utf-8"), entry.name).items():
+                if name in queries:
+                    raise ValueError(f"{entry.name}: query {name} is already defined in another file")
+                queries[name] = sql
+    return queries
+
+
+def query(name: str) -> str:
+    """The SQL of query ``name``, loaded from the package on first use."""
+    try:
+        return all_queries()[name]
+    except KeyError:
+        raise KeyError(f"no SQL query named {name!r} in portside.adapters.postgres.sql") from None

@@ -1,0 +1,56 @@
+"""Shipments and the catalog in Postgres: whole documents keyed by what the use cases look them up by."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from portside.core.errors import Conflict, NotFound
+from portside.core.model import Product, Shipment
+
+from .session import Repository
+
+_SHIPMENT = msgspec.json.Decoder(Shipment)
+_PRODUCT = msgspec.json.Decoder(Product)
+
+
+def _shipment_params(shipment: Shipment) -> tuple[Any, ...]:
+    return (
+        shipment.id,
+        shipment.order_id,
+        shipment.store_id,
+        shipment.notification.status.value,
+        shipment.created_at,
+        shipment,
+    )
+
+
+class PostgresShipments(Repository):
+    async def add(self, shipment: Shipment) -> None:
+        if await self._fetchval("shipment_add", *_shipment_params(shipment)) is None:
+            raise Conflict(f"shipment {shipment.id} already exists")
+
+    async def get(self, shipment_id: str) -> Shipment | None:
+        doc = await self._fetchval("shipment_get", shipment_id)
+        return None if doc is None else _SHIPMENT.decode(doc)
+
+    async def update(self, shipment: Shipment) -> None:
+        if await self._fetchval("shipment_update", *_shipment_params(shipment)) is None:
+            raise NotFound("shipment", shipment.id)
+
+    async def list_for_order(self, order_id: str) -> list[Shipment]:
+        return [_SHIPMENT.decode(row[0]) for row in await self._fetch("shipment_list_for_order", order_id)]
+
+
+class PostgresCatalog(Repository):
+    async def upsert_many(self, account_id: str, products: list[Product]) -> None:
+        if not products:
+            return
+        # Postgres refuses to update one row twice in a statement: the last product for a sku wins.
+        latest = {product.sku: product for product in products}
+        await self._execute("product_upsert_many", account_id, list(latest), list(latest.values()))
+
+    async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]:
+        products = (_PRODUCT.decode(row[0]) for row in await self._fetch("product_get_many", account_id, skus))
+        return {product.sku: product for product in products}

@@ -1,0 +1,44 @@
+-- The outbox: messages for the outside world, written with their cause and leased by relays.
+
+-- name: outbox_add
+INSERT INTO portside.outbox (
+    id, kind, store_id, subject_id, payload, status, attempts, available_at, created_at,
+    last_error, outcome_unknown, lease_owner, lease_until, delivered_at
+)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+ON CONFLICT (id) DO NOTHING
+RETURNING id;
+
+-- name: outbox_save
+UPDATE portside.outbox
+SET kind = $2, store_id = $3, subject_id = $4, payload = $5, status = $6, attempts = $7,
+    available_at = $8, created_at = $9, last_error = $10, outcome_unknown = $11,
+    lease_owner = $12, lease_until = $13, delivered_at = $14
+WHERE id = $1
+RETURNING id;
+
+-- name: outbox_get
+SELECT * FROM portside.outbox WHERE id = $1;
+
+-- name: outbox_claim
+-- Due: pending and available, or in flight under a lease that ran out (its relay died or hung;
+-- attempts and outcome_unknown stay as stored so the relay checks before resending).
+-- SKIP LOCKED: concurrent relays never wait for each other and never get the same message.
+UPDATE portside.outbox
+SET status = 'in_flight', lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3)
+WHERE id IN (
+    SELECT id FROM portside.outbox
+    WHERE status IN ('pending', 'in_flight')
+      AND ((status = 'pending' AND available_at <= $2) OR (status = 'in_flight' AND lease_until < $2))
+      AND ($5::text[] IS NULL OR kind = ANY($5))
+    ORDER BY available_at, id
+    LIMIT $4
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING *;
+
+-- name: outbox_find
+SELECT * FROM portside.outbox
+WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR store_id = $2)
+ORDER BY created_at, id
+LIMIT $3;

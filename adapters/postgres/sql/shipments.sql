@@ -1,0 +1,19 @@
+-- Shipments: the Shipment document, with its order and notification status beside it for lookups.
+
+-- name: shipment_add
+INSERT INTO portside.shipments (id, order_id, store_id, notification_status, created_at, doc)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (id) DO NOTHING
+RETURNING id;
+
+-- name: shipment_get
+SELECT doc::text FROM portside.shipments WHERE id = $1;
+
+-- name: shipment_update
+UPDATE portside.shipments
+SET order_id = $2, store_id = $3, notification_status = $4, created_at = $5, doc = $6
+WHERE id = $1
+RETURNING id;
+
+-- name: shipment_list_for_order
+SELECT doc::text FROM portside.shipments WHERE order_id = $1 ORDER BY created_at, id;
