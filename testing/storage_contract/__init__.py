@@ -1,0 +1,51 @@
+"""The storage contract: the tests every ``UnitOfWork`` implementation passes (memory, Postgres, a host's own).
+
+In a pytest module, subclass each contract as a ``Test…`` class and provide a ``uow_factory`` fixture
+returning a ``UnitOfWorkFactory`` on empty storage::
+
+    @pytest.fixture
+    def uow_factory() -> UnitOfWorkFactory:
+        return MemoryStorage()
+
+    class TestOrders(OrderContract): ...
+
+Call ``pytest.register_assert_rewrite("portside.testing")`` in a conftest for detailed failures.
+"""
+
+from .orders import OrderContract
+from .outbox import OutboxContract
+from .pickup import PickupCacheContract
+from .shipping import ActivityContract, CatalogContract, ShipmentContract
+from .sync import CursorContract, QuarantineContract, SyncLeaseContract, SyncReportContract
+from .unit_of_work import StoreContract, UnitOfWorkContract
+
+ALL_CONTRACTS = (
+    UnitOfWorkContract,
+    StoreContract,
+    OrderContract,
+    ShipmentContract,
+    CatalogContract,
+    ActivityContract,
+    OutboxContract,
+    CursorContract,
+    QuarantineContract,
+    SyncReportContract,
+    SyncLeaseContract,
+    PickupCacheContract,
+)
+
+__all__ = [
+    "ALL_CONTRACTS",
+    "ActivityContract",
+    "CatalogContract",
+    "CursorContract",
+    "OrderContract",
+    "OutboxContract",
+    "PickupCacheContract",
+    "QuarantineContract",
+    "ShipmentContract",
+    "StoreContract",
+    "SyncLeaseContract",
+    "SyncReportContract",
+    "UnitOfWorkContract",
+]
