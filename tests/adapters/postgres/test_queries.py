@@ -1,0 +1,31 @@
+"""Named SQL queries: every one parses and prepares against the migrated schema."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from portside.adapters.postgres.queries import all_queries, parse, query
+
+
+async def test_every_named_query_prepares(pg_pool: asyncpg.Pool) -> None:
+    queries = all_queries()
+    assert len(queries) > 20
+    async with pg_pool.acquire() as conn:
+        for name, sql in queries.items():
+            try:
+                await conn.prepare(sql)
+            except asyncpg.PostgresError as exc:
+                pytest.fail(f"query {name} does not prepare: {exc}")
+
+
+def test_parse_splits_on_name_headers_and_refuses_duplicates() -> None:
+    text = "-- file comment\n\n-- name: one\nSELECT 1;\n\n-- name: two\n-- says why\nSELECT 2;\n"
+    assert parse(text, "x.sql") == {"one": "SELECT 1", "two": "-- says why\nSELECT 2"}
+    with pytest.raises(ValueError, match="defined twice"):
+        parse("-- name: one\nSELECT 1;\n-- name: one\nSELECT 2;\n", "x.sql")
+
+
+def test_unknown_query_names_the_package() -> None:
+    with pytest.raises(KeyError, match="no SQL query named 'nope'"):
+        query("nope")
