@@ -73,9 +73,7 @@ def to_pickup_point(wire: WirePoint, *, country: str, locker_types: tuple[str, .
             distance_m=_distance(wire.distanceEnMetre),
             source=PointSource.directory,
         )
-    except CarrierBadResponse:
-        raise
-    except ValueError as exc:
+    except ValueError as exc:  # the domain's invariants (coordinates in range, slots in order…)
         raise CarrierBadResponse(CARRIER, f"point {ident[:10]!r}: {exc}") from None
 
 

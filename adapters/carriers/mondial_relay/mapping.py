@@ -54,9 +54,7 @@ def to_pickup_point(wire: WirePoint, *, country: str, max_weight_g: int | None) 
             distance_m=_distance(wire.Distance),
             source=PointSource.directory,
         )
-    except CarrierBadResponse:
-        raise
-    except ValueError as exc:
+    except ValueError as exc:  # the domain's invariants (coordinates in range, slots in order…)
         raise CarrierBadResponse(CARRIER, f"point {wire.Num.strip()[:10]!r}: {exc}") from None
 
 

@@ -2,9 +2,10 @@
 
 from .faults import DirectoryFaultKnobs, FaultInjector, Knob, RateLimitKnob, ServerErrorKnob, SlowKnob
 from .places import fold, locate, nearest
-from .server import Running, serve
+from .server import FAULTS, Running, sandbox_app, serve
 
 __all__ = [
+    "FAULTS",
     "DirectoryFaultKnobs",
     "FaultInjector",
     "Knob",
@@ -15,5 +16,6 @@ __all__ = [
     "fold",
     "locate",
     "nearest",
+    "sandbox_app",
     "serve",
 ]

@@ -6,6 +6,10 @@ from types import TracebackType
 
 from aiohttp import web
 
+from .faults import FaultInjector
+
+FAULTS = web.AppKey("faults", FaultInjector)
+
 
 class Running:
     """A started sandbox: ``url`` is what a directory's settings take, ``base_url`` reaches ``/_sandbox``."""
@@ -29,6 +33,15 @@ class Running:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         await self.close()
+
+
+def sandbox_app(*, malformed: bytes, bomb: bytes, content_type: str) -> web.Application:
+    """An empty sandbox app with the fault knobs installed (``app[FAULTS]``) and small request bodies."""
+    app = web.Application(client_max_size=64 * 1024)  # a directory request is a few hundred bytes
+    injector = FaultInjector(malformed=malformed, bomb=bomb, content_type=content_type)
+    injector.install(app)
+    app[FAULTS] = injector
+    return app
 
 
 async def serve(app: web.Application, *, host: str, port: int, path: str) -> Running:

@@ -1,4 +1,4 @@
-"""Every Colissimo ``errorCode`` becomes a typed error; the sandbox answers the code the service would."""
+"""Colissimo errorCode paths: the sandbox answers what the service would; the directory handles each."""
 
 from __future__ import annotations
 
@@ -8,50 +8,17 @@ import msgspec
 import pytest
 
 from portside.adapters.carriers.colissimo import ColissimoDirectory, ColissimoSettings
-from portside.adapters.carriers.colissimo.errors import ERROR_TABLE, error_for_code
 from portside.adapters.carriers.directory_errors import (
     CarrierAuthFailed,
     CarrierBadResponse,
     CarrierRequestRejected,
-    CarrierServiceError,
-    NoPointsFound,
-    PointNotFound,
 )
 from portside.adapters.carriers.sandbox_kit import Running
 from portside.adapters.http import HttpClient
-from portside.core.errors import DirectoryError, DirectoryUnavailable
 from portside.core.model import Weight
 from portside.core.ports import SearchArea
 
 from .conftest import TODAY
-
-CATEGORY = {
-    "auth": CarrierAuthFailed,
-    "request": CarrierRequestRejected,
-    "not_found": PointNotFound,
-    "no_points": NoPointsFound,
-    "service": CarrierServiceError,
-}
-
-
-@pytest.mark.parametrize("code", sorted(ERROR_TABLE))
-def test_each_error_code_is_a_typed_error_with_its_meaning(code: int) -> None:
-    category, meaning = ERROR_TABLE[code]
-    error = error_for_code(code, "Message du service")
-    assert isinstance(error, CATEGORY[category])
-    assert error.carrier == "colissimo" and error.code == str(code)
-    assert meaning in str(error) and "(Colissimo: Message du service)" in str(error)
-    assert error.retryable == (category == "service")
-    if category == "service":
-        assert isinstance(error, DirectoryUnavailable)
-
-
-def test_code_zero_is_success_and_odd_codes_are_still_errors() -> None:
-    assert error_for_code(0, "Code retour OK") is None
-    assert error_for_code("0", None) is None
-    assert isinstance(error_for_code(999, None), DirectoryError)
-    assert "unexpected errorCode" in str(error_for_code("KO", None))
-
 
 SEARCH = {
     "accountNumber": "123456",

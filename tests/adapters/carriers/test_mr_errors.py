@@ -1,58 +1,17 @@
-"""Every Mondial Relay ``STAT`` becomes a typed error; the sandbox answers the STAT the service would."""
+"""Mondial Relay STAT paths: the sandbox answers what the service would; the directory handles each."""
 
 from __future__ import annotations
 
 import pytest
 
-from portside.adapters.carriers.directory_errors import (
-    CarrierAuthFailed,
-    CarrierRequestRejected,
-    CarrierServiceError,
-    NoPointsFound,
-    PointNotFound,
-)
+from portside.adapters.carriers.directory_errors import CarrierAuthFailed, CarrierRequestRejected
 from portside.adapters.carriers.mondial_relay import MondialRelayDirectory, MondialRelaySettings
-from portside.adapters.carriers.mondial_relay.errors import STAT_TABLE, error_for_stat
 from portside.adapters.carriers.mondial_relay.parsing import parse_search_answer
 from portside.adapters.carriers.mondial_relay.schemas import PARAM_ORDER, SOAP_ACTION, SearchRequest, envelope
 from portside.adapters.carriers.mondial_relay.security import security
 from portside.adapters.carriers.sandbox_kit import Running
 from portside.adapters.http import HttpClient
-from portside.core.errors import DirectoryError, DirectoryUnavailable
 from portside.core.ports import SearchArea
-
-CATEGORY = {
-    "auth": CarrierAuthFailed,
-    "request": CarrierRequestRejected,
-    "not_found": PointNotFound,
-    "no_points": NoPointsFound,
-    "service": CarrierServiceError,
-}
-
-
-@pytest.mark.parametrize("stat", sorted(STAT_TABLE))
-def test_each_stat_is_a_typed_error_with_its_meaning(stat: int) -> None:
-    category, meaning = STAT_TABLE[stat]
-    error = error_for_stat(f" {stat} ")
-    assert isinstance(error, CATEGORY.get(category, DirectoryError))
-    assert error.carrier == "mondial_relay" and error.code == str(stat)
-    assert meaning in str(error) and f"STAT {stat}" in str(error)
-    assert error.retryable == (category == "service")
-    if category == "service":
-        assert isinstance(error, DirectoryUnavailable)
-
-
-def test_the_reference_table_is_covered() -> None:
-    listed = {0, *range(1, 4), 5, 7, 8, 9, *range(10, 16), 20, 21, 22, 24, 26, 27, 28, 29, *range(30, 50), 60}
-    listed |= {*range(61, 72), 74, 78, 79, *range(80, 90), *range(92, 100)}
-    listed -= {41, 72, 73}  # not in the published table
-    assert listed - {0} <= set(STAT_TABLE)
-
-
-def test_stat_zero_is_success_and_odd_stats_are_still_errors() -> None:
-    assert error_for_stat("0") is None
-    assert "not in Mondial Relay's published table" in str(error_for_stat("77"))
-    assert "unexpected STAT" in str(error_for_stat("OK"))
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from ...sandbox_kit import FaultInjector, Running, serve
+from ...sandbox_kit import Running, sandbox_app, serve
 from ..schemas import BY_ID_OPERATION, SEARCH_OPERATION
 from .service import Auth, by_id, search
 
@@ -20,17 +20,13 @@ class ColissimoSandboxConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _CONFIG = web.AppKey("config", ColissimoSandboxConfig)
-FAULTS = web.AppKey("faults", FaultInjector)
 _decode_body = msgspec.json.Decoder(dict[str, object])
 _encode = msgspec.json.Encoder()
 
 
 def build_app(config: ColissimoSandboxConfig | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    app = sandbox_app(malformed=malformed_body(), bomb=nesting_bomb(), content_type="application/json")
     app[_CONFIG] = config or ColissimoSandboxConfig()
-    injector = FaultInjector(malformed=malformed_body(), bomb=nesting_bomb(), content_type="application/json")
-    injector.install(app)
-    app[FAULTS] = injector
     app.router.add_post(f"{PATH}/{SEARCH_OPERATION}", _search)
     app.router.add_post(f"{PATH}/{BY_ID_OPERATION}", _by_id)
     return app

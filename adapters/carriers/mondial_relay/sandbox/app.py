@@ -9,7 +9,7 @@ from aiohttp import web
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from ...sandbox_kit import FaultInjector, Running, serve
+from ...sandbox_kit import Running, sandbox_app, serve
 from ..schemas import NAMESPACE, OPERATION, SOAP_NAMESPACE
 from .render import entity_bomb, fault, malformed_body, search_response
 from .service import answer
@@ -27,15 +27,11 @@ class MondialRelaySandboxConfig(msgspec.Struct, frozen=True, kw_only=True):
 
 
 _CONFIG = web.AppKey("config", MondialRelaySandboxConfig)
-FAULTS = web.AppKey("faults", FaultInjector)
 
 
 def build_app(config: MondialRelaySandboxConfig | None = None) -> web.Application:
-    app = web.Application(client_max_size=64 * 1024)
+    app = sandbox_app(malformed=malformed_body(), bomb=entity_bomb(), content_type="text/xml")
     app[_CONFIG] = config or MondialRelaySandboxConfig()
-    injector = FaultInjector(malformed=malformed_body(), bomb=entity_bomb(), content_type="text/xml")
-    injector.install(app)
-    app[FAULTS] = injector
     app.router.add_post(PATH, _soap)
     return app
 
