@@ -8,7 +8,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from portside.core.errors import Conflict, NotFound
 from portside.core.model import OutboxKind, OutboxMessage, OutboxStatus
 
 from .session import Repository
@@ -39,8 +38,7 @@ def _params(m: OutboxMessage) -> tuple[Any, ...]:
 
 class PostgresOutbox(Repository):
     async def add(self, message: OutboxMessage) -> None:
-        if await self._fetchval("outbox_add", *_params(message)) is None:
-            raise Conflict(f"outbox message {message.id} already exists")
+        await self._insert_new("outbox_add", "outbox message", message.id, *_params(message))
 
     async def get(self, message_id: str) -> OutboxMessage | None:
         row = await self._fetchrow("outbox_get", message_id)
@@ -60,8 +58,7 @@ class PostgresOutbox(Repository):
         return sorted((_message(row) for row in rows), key=lambda m: (m.available_at, m.id))
 
     async def save(self, message: OutboxMessage) -> None:
-        if await self._fetchval("outbox_save", *_params(message)) is None:
-            raise NotFound("outbox message", message.id)
+        await self._update_existing("outbox_save", "outbox message", message.id, *_params(message))
 
     async def find(
         self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100

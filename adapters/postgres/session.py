@@ -7,6 +7,8 @@ from typing import Any
 import asyncpg
 from asyncpg.transaction import Transaction
 
+from portside.core.errors import Conflict, NotFound
+
 from .queries import query
 
 
@@ -58,3 +60,16 @@ class Repository:
 
     async def _fetchval(self, name: str, *args: Any) -> Any:
         return await (await self._conn()).fetchval(query(name), *args)
+
+    async def _insert_new(self, name: str, kind: str, ident: str, *args: Any) -> None:
+        """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING`` query; nothing returned is a duplicate.
+
+        Checking the result instead of catching a unique violation keeps the transaction usable.
+        """
+        if await self._fetchval(name, *args) is None:
+            raise Conflict(f"{kind} {ident} already exists")
+
+    async def _update_existing(self, name: str, kind: str, ident: str, *args: Any) -> None:
+        """Run an ``UPDATE … RETURNING`` query; no row returned means there was nothing to update."""
+        if await self._fetchval(name, *args) is None:
+            raise NotFound(kind, ident)

@@ -6,7 +6,6 @@ from typing import Any
 
 import msgspec
 
-from portside.core.errors import Conflict, NotFound
 from portside.core.model import Product, Shipment
 
 from .session import Repository
@@ -28,16 +27,14 @@ def _shipment_params(shipment: Shipment) -> tuple[Any, ...]:
 
 class PostgresShipments(Repository):
     async def add(self, shipment: Shipment) -> None:
-        if await self._fetchval("shipment_add", *_shipment_params(shipment)) is None:
-            raise Conflict(f"shipment {shipment.id} already exists")
+        await self._insert_new("shipment_add", "shipment", shipment.id, *_shipment_params(shipment))
 
     async def get(self, shipment_id: str) -> Shipment | None:
         doc = await self._fetchval("shipment_get", shipment_id)
         return None if doc is None else _SHIPMENT.decode(doc)
 
     async def update(self, shipment: Shipment) -> None:
-        if await self._fetchval("shipment_update", *_shipment_params(shipment)) is None:
-            raise NotFound("shipment", shipment.id)
+        await self._update_existing("shipment_update", "shipment", shipment.id, *_shipment_params(shipment))
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
         return [_SHIPMENT.decode(row[0]) for row in await self._fetch("shipment_list_for_order", order_id)]

@@ -7,7 +7,6 @@ from typing import Any
 import asyncpg
 import msgspec
 
-from portside.core.errors import Conflict, NotFound
 from portside.core.model import Store
 
 from .cipher import Cipher, CipherError
@@ -49,16 +48,14 @@ class PostgresStores(Repository):
         return (store.id, store.account_id, store.channel, store.active, store.created_at, self._seal(store), doc)
 
     async def add(self, store: Store) -> None:
-        if await self._fetchval("store_add", *self._params(store)) is None:
-            raise Conflict(f"store {store.id} already exists")
+        await self._insert_new("store_add", "store", store.id, *self._params(store))
 
     async def get(self, store_id: str) -> Store | None:
         row = await self._fetchrow("store_get", store_id)
         return None if row is None else self._open(row)
 
     async def update(self, store: Store) -> None:
-        if await self._fetchval("store_update", *self._params(store)) is None:
-            raise NotFound("store", store.id)
+        await self._update_existing("store_update", "store", store.id, *self._params(store))
 
     async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]:
         return [self._open(row) for row in await self._fetch("store_find", account_id, active)]
