@@ -74,8 +74,8 @@ async def _prepare_template(admin_dsn: str, template: str, *, tune: bool) -> str
     return str(version)
 
 
-@pytest.fixture(scope="session")
-def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
+def _start_server(template: str) -> tuple[PgServer, str]:
+    """The server and its version, or RuntimeError saying what went wrong."""
     url = os.environ.get("PORTSIDE_TEST_DATABASE_URL")
     embedded = None
     if url:
@@ -85,18 +85,31 @@ def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
         try:
             admin_dsn = embedded.start()
         except Exception as exc:
-            pytest.fail(f"the embedded Postgres for the tests did not start: {exc}", pytrace=False)
-    template = f"portside_template_{secrets.token_hex(4)}"
+            raise RuntimeError(f"the embedded Postgres for the tests did not start: {exc}") from exc
     try:
         version = asyncio.run(_prepare_template(admin_dsn, template, tune=embedded is not None))
     except Exception as exc:
         if embedded is not None:
             embedded.stop()
-        pytest.fail(f"cannot prepare the test template on {mask_dsn(admin_dsn)}: {exc!r}", pytrace=False)
+        raise RuntimeError(f"cannot prepare the test template on {mask_dsn(admin_dsn)}: {exc!r}") from exc
+    return PgServer(admin_dsn=admin_dsn, template=template, embedded=embedded), version
+
+
+@pytest.fixture(scope="session")
+def pg_server(pytestconfig: pytest.Config) -> Iterator[PgServer]:
+    problem = None
+    try:
+        server, version = _start_server(f"portside_template_{secrets.token_hex(4)}")
+    except RuntimeError as exc:
+        problem = str(exc)
+    if problem is not None:
+        # Fail, never skip: CI must not go green without having run the Postgres tests.
+        pytest.fail(problem, pytrace=False)
+    embedded, admin_dsn, template = server.embedded, server.admin_dsn, server.template
     kind = "embedded" if embedded else "PORTSIDE_TEST_DATABASE_URL"
     pytestconfig.stash[_SERVER_INFO] = f"{kind} PostgreSQL {version} at {mask_dsn(admin_dsn)}"
     try:
-        yield PgServer(admin_dsn=admin_dsn, template=template, embedded=embedded)
+        yield server
     finally:
         if embedded is not None:
             embedded.stop()
