@@ -41,6 +41,9 @@ class PostgresOrders(Repository):
     async def save_many(self, records: list[OrderRecord]) -> None:
         if not records:
             return
+        # Postgres refuses to upsert one row twice in a statement: the last record for an id wins.
+        if len({r.order.id for r in records}) != len(records):
+            records = list({r.order.id: r for r in records}.values())
         orders = [r.order for r in records]
         encode = _ENCODER.encode
         await self._execute(

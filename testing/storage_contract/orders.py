@@ -53,6 +53,12 @@ class OrderContract:
         assert await read(uow_factory, lambda u: u.orders.get(first.id)) == changed
         assert await read(uow_factory, lambda u: u.orders.count()) == 2
 
+    async def test_save_many_keeps_the_last_of_one_order_saved_twice(self, uow_factory: UnitOfWorkFactory) -> None:
+        order = make_order("s1", "CD-1")
+        last = make_record(order, modified_at=at(2), content_hash=b"second")
+        await _save(uow_factory, make_record(order, modified_at=at(1), content_hash=b"first"), last)
+        assert await read(uow_factory, lambda u: u.orders.get(order.id)) == last
+
     async def test_save_many_of_nothing_is_a_no_op(self, uow_factory: UnitOfWorkFactory) -> None:
         await _save(uow_factory)
         assert await read(uow_factory, lambda u: u.orders.count()) == 0
