@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from collections import OrderedDict
@@ -14,13 +13,13 @@ from zoneinfo import ZoneInfo
 import msgspec
 
 from portside.adapters.http import HttpClient, TokenBucket
-from portside.core.errors import DirectoryError
 from portside.core.model import PickupCarrier, PickupPoint, Weight, normalise_point_id
 from portside.core.ports import SearchArea
 
 from ..directory_errors import CarrierBadResponse, CarrierRequestRejected, NoPointsFound, PointNotFound, checked_country
 from ..directory_http import post_lookup
 from ..geo import distance_m
+from ..search_results import nearest_usable
 from .errors import CARRIER, error_for_code
 from .parsing import decode, to_pickup_point
 from .schemas import (
@@ -34,8 +33,6 @@ from .schemas import (
     WirePoint,
 )
 from .settings import ColissimoSettings
-
-log = logging.getLogger("portside.carriers.colissimo")
 
 MAX_WEIGHT_G = 99_999  # errorCode 121 above
 _POINT_ID = re.compile(r"^[0-9A-Z]{1,10}$")
@@ -129,22 +126,14 @@ class ColissimoDirectory:
             self._raise_for(answer.errorCode, answer.errorMessage)
         except NoPointsFound:
             return []
-        points: list[PickupPoint] = []
-        failures: list[DirectoryError] = []
-        for wire in answer.listePointRetraitAcheminement or ():
-            try:
-                point = self._point(wire, pays)
-            except CarrierBadResponse as exc:
-                # One malformed point should not hide the others; it is logged and left out.
-                log.warning("Colissimo point %r left out: %s", str(wire.identifiant)[:10], exc)
-                failures.append(exc)
-                continue
-            if point.accepts(weight):
-                points.append(_measured_from(point, area))
-        if failures and not points:
-            raise failures[0]
-        points.sort(key=lambda p: (p.distance_m is None, p.distance_m or 0))
-        return points[:limit]
+        return nearest_usable(
+            CARRIER,
+            answer.listePointRetraitAcheminement or (),
+            lambda wire: _measured_from(self._point(wire, pays), area),
+            lambda wire: wire.identifiant,
+            weight=weight,
+            limit=limit,
+        )
 
     def _credentials(self) -> dict[str, Any]:
         s = self._settings

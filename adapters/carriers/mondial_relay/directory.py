@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import logging
 import re
+from functools import partial
 
 from portside.adapters.http import HttpClient, TokenBucket
-from portside.core.errors import DirectoryError
 from portside.core.model import PickupCarrier, PickupPoint, Weight, normalise_point_id
 from portside.core.ports import SearchArea
 
-from ..directory_errors import CarrierBadResponse, CarrierRequestRejected, NoPointsFound, PointNotFound, checked_country
+from ..directory_errors import CarrierRequestRejected, NoPointsFound, PointNotFound, checked_country
 from ..directory_http import post_lookup
+from ..search_results import nearest_usable
 from .errors import CARRIER, error_for_stat
 from .mapping import is_locker, to_pickup_point
 from .parsing import SearchAnswer, parse_search_answer
 from .schemas import SOAP_ACTION, SearchRequest, WirePoint, envelope
 from .security import clean, security
 from .settings import ACTIONS, MondialRelaySettings
-
-log = logging.getLogger("portside.carriers.mondial_relay")
 
 MAX_RESULTS = 30  # NombreResultats ceiling (vinted)
 MIN_WEIGHT_G = 100  # ps-mr's Poids pattern wants 3+ digits; any point taking 100 g takes less
@@ -54,7 +52,7 @@ class MondialRelayDirectory:
             return None
         for wire in answer.points:
             if wire.Num.strip() == wanted:
-                return self._point(wire, pays, self._settings.default_action)
+                return self._point(wire, country=pays, action=self._settings.default_action)
         return None
 
     async def search(
@@ -76,22 +74,8 @@ class MondialRelayDirectory:
             answer = await self._call(request)
         except NoPointsFound:
             return []
-        points: list[PickupPoint] = []
-        failures: list[DirectoryError] = []
-        for wire in answer.points:
-            try:
-                point = self._point(wire, request.Pays, mode)
-            except CarrierBadResponse as exc:
-                # One malformed point should not hide the others; it is logged and left out.
-                log.warning("Mondial Relay point %r left out: %s", wire.Num.strip()[:10], exc)
-                failures.append(exc)
-                continue
-            if point.accepts(weight):
-                points.append(point)
-        if failures and not points:
-            raise failures[0]
-        points.sort(key=lambda p: (p.distance_m is None, p.distance_m or 0))
-        return points[:limit]
+        build = partial(self._point, country=request.Pays, action=mode)
+        return nearest_usable(CARRIER, answer.points, build, lambda wire: wire.Num, weight=weight, limit=limit)
 
     def _search_request(
         self, area: SearchArea, weight: Weight | None, limit: int, action: str, radius_km: int | None
