@@ -26,7 +26,7 @@ class FakeDirectory:
     def carrier(self) -> PickupCarrier:
         return self._carrier
 
-    async def get(self, point_id: str, country: str) -> PickupPoint | None:
+    async def get(self, point_id: str, country: str, *, near: SearchArea | None = None) -> PickupPoint | None:
         self.gets += 1
         if self.down:
             raise DirectoryUnavailable(self._carrier, "HTTP 503 from the directory")

@@ -29,8 +29,9 @@ class PickupPointDirectory(Protocol):
     @property
     def carrier(self) -> PickupCarrier: ...
 
-    async def get(self, point_id: str, country: str) -> PickupPoint | None:
-        """The point, or None if the carrier does not know it (any more)."""
+    async def get(self, point_id: str, country: str, *, near: SearchArea | None = None) -> PickupPoint | None:
+        """The point, or None if the carrier does not know it (any more). ``near`` is where the
+        marketplace says the point is: some carriers (Colissimo) need it to find a point by id."""
         ...
 
     async def search(self, area: SearchArea, *, weight: Weight | None = None, limit: int = 10) -> list[PickupPoint]:

@@ -75,7 +75,7 @@ class PickupEnricher:
     ) -> tuple[PickupPoint | None, PickupPointIssue | None]:
         country = _country(order, point)
         try:
-            found = await directory.get(point.point_id, country)
+            found = await directory.get(point.point_id, country, near=_area_of(order, point, country))
         except DirectoryError as exc:
             raise _Unverified(str(exc)) from exc
         ship_day = _ship_day(order)
@@ -98,17 +98,9 @@ class PickupEnricher:
     async def _alternatives(
         self, order: Order, near: PickupPoint, directory: PickupPointDirectory, day: date, country: str
     ) -> tuple[PickupPoint, ...]:
-        address = near.address or order.shipping_address
-        has_coordinates = near.latitude is not None and near.longitude is not None
-        if not has_coordinates and not (address and (address.postal_code or address.city)):
+        area = _area_of(order, near, country)
+        if area is None:
             return ()
-        area = SearchArea(
-            country=country,
-            latitude=near.latitude,
-            longitude=near.longitude,
-            postal_code=None if has_coordinates or address is None else address.postal_code,
-            city=None if has_coordinates or address is None else address.city,
-        )
         try:
             candidates = await directory.search(area, weight=order.total_weight, limit=ALTERNATIVES * 4)
         except DirectoryError as exc:
@@ -127,6 +119,25 @@ class PickupEnricher:
             else order.with_flags(remove=(OrderFlag.recipient_mobile_missing,))
         )
         return msgspec.structs.replace(flagged, label_hints=hints)
+
+
+def _area_of(order: Order, point: PickupPoint, country: str) -> SearchArea | None:
+    """Where the point is, as precisely as known: coordinates and postcode/city together, since
+    some directories search by one and some by the other (Colissimo needs postcode and city)."""
+    address = point.address or order.shipping_address
+    has_coordinates = point.latitude is not None and point.longitude is not None
+    postal_code = address.postal_code if address else None
+    city = address.city if address else None
+    if not has_coordinates and not (postal_code or city):
+        return None
+    return SearchArea(
+        country=country,
+        latitude=point.latitude,
+        longitude=point.longitude,
+        postal_code=postal_code,
+        city=city,
+        address_line=address.line1 if address else None,
+    )
 
 
 def _country(order: Order, point: PickupPoint) -> str:

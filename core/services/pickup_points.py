@@ -33,14 +33,14 @@ class CachedDirectory:
     def carrier(self) -> PickupCarrier:
         return self._inner.carrier
 
-    async def get(self, point_id: str, country: str) -> PickupPoint | None:
+    async def get(self, point_id: str, country: str, *, near: SearchArea | None = None) -> PickupPoint | None:
         point_id = PickupPoint(carrier=self.carrier, point_id=point_id).point_id  # normalised key
         now = self._clock.now()
         async with self._uow() as u:
             cached = await u.pickup_cache.get(self.carrier, point_id, country, now=now)
         if cached is not None:
             return cached.point
-        point = await self._inner.get(point_id, country)
+        point = await self._inner.get(point_id, country, near=near)
         entry = CachedPoint(
             carrier=self.carrier,
             point_id=point_id,

@@ -40,7 +40,7 @@ class MondialRelayDirectory:
     def carrier(self) -> PickupCarrier:
         return PickupCarrier.mondial_relay
 
-    async def get(self, point_id: str, country: str) -> PickupPoint | None:
+    async def get(self, point_id: str, country: str, *, near: SearchArea | None = None) -> PickupPoint | None:
         pays = checked_country(CARRIER, country)
         wanted = normalise_point_id(PickupCarrier.mondial_relay, point_id)
         if not _POINT_ID.fullmatch(wanted):
