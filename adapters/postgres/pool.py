@@ -45,6 +45,10 @@ async def create_pool(
         "application_name": application_name,
         # Short OLTP statements: JIT compilation only ever adds latency to them.
         "jit": "off",
+        # Named queries take optional filters as "$n IS NULL OR …"; a generic plan cannot use an
+        # index through those, which turns keyset pages into scans from the start. Planning with
+        # the actual values costs far less than that.
+        "plan_cache_mode": "force_custom_plan",
         **kwargs.pop("server_settings", {}),
     }
     pool = await asyncpg.create_pool(

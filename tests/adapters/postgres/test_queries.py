@@ -29,3 +29,16 @@ def test_parse_splits_on_name_headers_and_refuses_duplicates() -> None:
 def test_unknown_query_names_the_package() -> None:
     with pytest.raises(KeyError, match="no SQL query named 'nope'"):
         query("nope")
+
+
+async def test_pool_plans_with_actual_values_and_reads_portside_first(pg_pool: asyncpg.Pool) -> None:
+    # Without custom plans, the keyset of order_find would scan from the first order every page.
+    assert await pg_pool.fetchval("SHOW plan_cache_mode") == "force_custom_plan"
+    assert (await pg_pool.fetchval("SHOW search_path")).startswith("portside")
+
+
+async def test_pool_codecs_use_msgspec_for_json_and_jsonb(pg_pool: asyncpg.Pool) -> None:
+    value = {"a": [1, 2.5, None, True], "b": {"c": "é"}}
+    assert await pg_pool.fetchval("SELECT $1::jsonb", value) == value
+    assert await pg_pool.fetchval("SELECT $1::json", value) == value
+    assert await pg_pool.fetchval("SELECT '[1, {\"x\": 2}]'::jsonb") == [1, {"x": 2}]
