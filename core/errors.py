@@ -36,6 +36,15 @@ class SyncAlreadyRunning(PortsideError):
         self.store_id = store_id
 
 
+class SyncLeaseLost(PortsideError):
+    def __init__(self, store_id: str) -> None:
+        super().__init__(
+            f"the sync of store {store_id} lost its lease (it ran longer than the lease, or another worker "
+            "took over); it stopped without moving the cursor and the next sync resumes from there"
+        )
+        self.store_id = store_id
+
+
 class ChannelError(PortsideError):
     """A channel call failed. Subclasses say whether trying again can help."""
 

@@ -22,6 +22,7 @@ from portside.core.services import (
     confirm_shipment,
     dispatch_outbox,
     import_orders,
+    new_id,
 )
 
 from .channel_provider import StoreChannels
@@ -63,7 +64,17 @@ class Portside:
             raise NotFound("store", store_id)
         return store
 
-    async def sync_store(self, store_id: str, *, progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+    def run_owner(self) -> str:
+        """A lease owner for one piece of work: two syncs in this process never share an owner."""
+        return f"{self.worker_id}:{new_id()[:8]}"
+
+    async def sync_store(
+        self,
+        store_id: str,
+        *,
+        owner: str | None = None,
+        progress: Callable[[SyncProgress], None] | None = None,
+    ) -> SyncReport:
         store = await self.store(store_id)
         bundle = self.channels.bundle_for(store)
         plugin = self.channels.registry.get(store.channel)
@@ -74,7 +85,7 @@ class Portside:
             uow=self.uow,
             clock=self.clock,
             status_defaults=plugin.default_status_mapping,
-            owner=self.worker_id,
+            owner=owner or self.run_owner(),
             settings=self.import_settings,
             enrichers=[enricher],
             progress=progress,

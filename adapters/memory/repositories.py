@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 import msgspec
 
+from portside.core.errors import Conflict, NotFound
 from portside.core.model import (
     ActivityRecord,
     OutboxKind,
@@ -31,7 +32,7 @@ class _Repo:
 class MemoryStores(_Repo):
     async def add(self, store: Store) -> None:
         if store.id in self._t.stores:
-            raise ValueError(f"store {store.id} already exists")
+            raise Conflict(f"store {store.id} already exists")
         self._t.stores[store.id] = store
 
     async def get(self, store_id: str) -> Store | None:
@@ -39,7 +40,7 @@ class MemoryStores(_Repo):
 
     async def update(self, store: Store) -> None:
         if store.id not in self._t.stores:
-            raise KeyError(store.id)
+            raise NotFound("store", store.id)
         self._t.stores[store.id] = store
 
     async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]:
@@ -113,7 +114,7 @@ class MemoryOrders(_Repo):
 class MemoryShipments(_Repo):
     async def add(self, shipment: Shipment) -> None:
         if shipment.id in self._t.shipments:
-            raise ValueError(f"shipment {shipment.id} already exists")
+            raise Conflict(f"shipment {shipment.id} already exists")
         self._t.shipments[shipment.id] = shipment
 
     async def get(self, shipment_id: str) -> Shipment | None:
@@ -121,7 +122,7 @@ class MemoryShipments(_Repo):
 
     async def update(self, shipment: Shipment) -> None:
         if shipment.id not in self._t.shipments:
-            raise KeyError(shipment.id)
+            raise NotFound("shipment", shipment.id)
         self._t.shipments[shipment.id] = shipment
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
@@ -150,7 +151,7 @@ class MemoryCursors(_Repo):
 class MemoryOutbox(_Repo):
     async def add(self, message: OutboxMessage) -> None:
         if message.id in self._t.outbox:
-            raise ValueError(f"outbox message {message.id} already exists")
+            raise Conflict(f"outbox message {message.id} already exists")
         self._t.outbox[message.id] = message
 
     async def get(self, message_id: str) -> OutboxMessage | None:
@@ -190,7 +191,7 @@ class MemoryOutbox(_Repo):
 
     async def save(self, message: OutboxMessage) -> None:
         if message.id not in self._t.outbox:
-            raise KeyError(message.id)
+            raise NotFound("outbox message", message.id)
         self._t.outbox[message.id] = message
 
     async def find(

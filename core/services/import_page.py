@@ -7,6 +7,7 @@ from datetime import datetime
 
 import msgspec
 
+from ..errors import SyncLeaseLost
 from ..model import (
     AcceptancePolicy,
     ActivityKind,
@@ -94,7 +95,9 @@ async def store_page(
 
     now = clock.now()
     async with uow() as u:
-        await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s)
+        # Past its lease, another worker may be syncing this store: stop rather than write beside it.
+        if not await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s):
+            raise SyncLeaseLost(store.id)
         for failure in page.failures:
             tally.quarantined += 1
             await u.quarantine.add(

@@ -59,24 +59,23 @@ class Scheduler:
 
     async def _start_due_syncs(self, limit: int) -> None:
         app = self.app
+        owner = app.run_owner()
         async with app.uow() as u:
-            due = await u.sync_leases.claim_due(
-                owner=app.worker_id, now=app.clock.now(), ttl_s=self.sync_lease_s, limit=limit
-            )
+            due = await u.sync_leases.claim_due(owner=owner, now=app.clock.now(), ttl_s=self.sync_lease_s, limit=limit)
             await u.commit()
         for store_id in due:
-            task = asyncio.create_task(self._sync(store_id), name=f"sync:{store_id}")
+            task = asyncio.create_task(self._sync(store_id, owner), name=f"sync:{store_id}")
             self._syncs.add(task)
             task.add_done_callback(self._syncs.discard)
 
-    async def _sync(self, store_id: str) -> None:
+    async def _sync(self, store_id: str, owner: str) -> None:
         app = self.app
         try:
             store = await app.store(store_id)
             if not store.active:
-                await self._release(store_id, IDLE_STORE_DELAY)
+                await self._release(store_id, owner, IDLE_STORE_DELAY)
                 return
-            report = await app.sync_store(store_id)
+            report = await app.sync_store(store_id, owner=owner)
             log.info(
                 "synced store %s: %d fetched, %d new, %d updated, %d quarantined in %.1f s",
                 store_id,
@@ -92,11 +91,11 @@ class Scheduler:
             raise
         except Exception as exc:  # the import already recorded a failed report and released its lease
             log.warning("sync of store %s failed: %s", store_id, exc)
-            await self._release(store_id, timedelta(minutes=5))
+            await self._release(store_id, owner, timedelta(minutes=5))
 
-    async def _release(self, store_id: str, delay: timedelta) -> None:
+    async def _release(self, store_id: str, owner: str, delay: timedelta) -> None:
         async with self.app.uow() as u:
-            await u.sync_leases.release(store_id, owner=self.app.worker_id, next_run_at=self.app.clock.now() + delay)
+            await u.sync_leases.release(store_id, owner=owner, next_run_at=self.app.clock.now() + delay)
             await u.commit()
 
     async def _relay_loop(self, stop: asyncio.Event) -> None:

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from portside.adapters.memory import MemoryStorage
-from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning
+from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning, SyncLeaseLost
 from portside.core.model import OrderFlag, OrderStatus, Product, Store, Weight
 from portside.core.ports import OrderQuery
 from portside.core.services import ImportSettings, import_orders
@@ -296,3 +296,25 @@ async def test_sync_settings_control_overlap_and_look_back(store, channel, marke
     async with storage() as u:
         cursor = await u.cursors.get(store.id)
     assert cursor is None  # nothing seen, nothing to remember
+
+
+async def test_a_sync_that_lost_its_lease_stops_without_moving_the_cursor(store, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 30, start=clock.now() - timedelta(hours=1)))
+
+    class StalledChannel(FakeChannel):
+        async def pages(self, updated_since):  # type: ignore[override]
+            number = 0
+            async for page in super().pages(updated_since):
+                number += 1
+                if number == 2:  # this worker stalls past its lease and another takes the store
+                    clock.advance(seconds=601)
+                    async with storage() as u:
+                        assert await u.sync_leases.acquire(store.id, owner="other", now=clock.now(), ttl_s=600)
+                        await u.commit()
+                yield page
+
+    with pytest.raises(SyncLeaseLost):
+        await sync(store, StalledChannel(market, page_size=10), storage, clock)
+    async with storage() as u:
+        assert await u.cursors.get(store.id) is None
+        assert await u.orders.count(store.id) == 10  # page 1 only; page 2 was not written

@@ -30,6 +30,8 @@ CREATE TABLE portside.orders (
     CONSTRAINT orders_channel_order_key UNIQUE (store_id, channel_order_id)
 );
 CREATE INDEX orders_modified_idx ON portside.orders (modified_at, id);
+-- The API lists one account's stores at a time: its keyset walks this index directly.
+CREATE INDEX orders_store_modified_idx ON portside.orders (store_id, modified_at, id);
 CREATE INDEX orders_status_idx ON portside.orders (status);
 CREATE INDEX orders_flags_idx ON portside.orders USING gin (flags);
 
