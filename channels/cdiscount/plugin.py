@@ -1,0 +1,102 @@
+"""The ``cdiscount`` channel plugin: Cdiscount orders through the Octopia Seller API v2."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from portside.channels.registry import ChannelDeps, decode_config
+from portside.core.model import OrderStatus, Store
+from portside.core.ports import ChannelBundle, ChannelCapabilities
+
+from .acknowledger import CdiscountAcknowledger
+from .auth import TokenProvider
+from .carrier_tables import CarrierTables
+from .carriers import CdiscountCarrierCatalog
+from .client import OctopiaClient
+from .mapping import MappingContext
+from .notifier import MAX_TRACKING_NUMBER, MAX_TRACKING_URL, CdiscountShipmentNotifier
+from .pickup import DeliveryModes
+from .redact import Redactor
+from .settings import CdiscountCredentials, CdiscountSettings
+from .source import CdiscountOrderSource
+from .state import StoreStates
+from .statuses import DEFAULT_STATUS_MAPPING
+from .verify import CdiscountVerifier
+
+# What a Cdiscount order carries (reference §4.3); gift, notes, weights, images and stock locations
+# are not in the API and come from the catalog, if anywhere.
+PROVIDED_FIELDS = frozenset(
+    {
+        "channel_reference",
+        "channel_status",
+        "placed_at",
+        "updated_at",
+        "ship_by",
+        "customer.name",
+        "customer.email",
+        "customer.phone",
+        "billing_address",
+        "shipping_address",
+        "delivery",
+        "pickup_point",
+        "payment_method",
+        "totals",
+        "discounts",
+        "fees",
+        "lines.sku",
+        "lines.gtin",
+        "lines.title",
+        "lines.quantity",
+        "lines.unit_price",
+        "lines.shipping",
+        "lines.options",
+        "lines.channel_status",
+        "lines.supply_mode",
+    }
+)
+
+CAPABILITIES = ChannelCapabilities(
+    partial_shipments=False,  # "Cdiscount only enables one parcel per complete order" (§4.7)
+    notes_to_buyer=False,  # the shipment body has no such field
+    acceptance=True,  # WaitingAcceptance orders (§4.6)
+    provided_fields=PROVIDED_FIELDS,
+    min_poll_interval_s=300,
+    max_tracking_number_length=MAX_TRACKING_NUMBER,
+    max_tracking_url_length=MAX_TRACKING_URL,
+)
+
+
+class CdiscountPlugin:
+    name = "cdiscount"
+    display_name = "Cdiscount (Octopia)"
+    credentials_type = CdiscountCredentials
+    settings_type = CdiscountSettings
+    default_status_mapping: Mapping[str, OrderStatus] = DEFAULT_STATUS_MAPPING
+    capabilities = CAPABILITIES
+
+    def __init__(self) -> None:
+        self._states = StoreStates()
+
+    def build(self, store: Store, deps: ChannelDeps) -> ChannelBundle:
+        credentials = decode_config(CdiscountCredentials, store.credentials, "Cdiscount credentials")
+        settings = decode_config(CdiscountSettings, store.settings, "Cdiscount settings")
+        state = self._states.get(deps.http, store.id, credentials, settings)
+        redact = Redactor(credentials.client_secret)
+        now = deps.clock.now
+        tokens = TokenProvider(deps.http, settings, credentials, state.tokens, now, redact)
+        client = OctopiaClient(deps.http, settings, credentials, tokens, state.limiter, redact)
+        tables = CarrierTables(settings.carrier_labels, settings.tracking_urls)
+        carriers = CdiscountCarrierCatalog(client, state, settings, tables, now)
+        modes = DeliveryModes(settings.delivery_modes, settings.pickup_mode_keywords)
+        ctx = MappingContext(store.id, modes, settings.default_currency)
+        return ChannelBundle(
+            source=CdiscountOrderSource(client, settings, ctx),
+            notifier=CdiscountShipmentNotifier(client, carriers),
+            carriers=carriers,
+            verifier=CdiscountVerifier(client, tokens, credentials, settings),
+            capabilities=CAPABILITIES,
+            acknowledger=CdiscountAcknowledger(client, settings.approval_status_field),
+        )
+
+
+plugin = CdiscountPlugin()

@@ -1,0 +1,86 @@
+"""Orders in: ``GET /orders`` paged from ``pageIndex=1`` until a short page, and single-order refreshes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from portside.core.errors import ChannelUnavailable, MappingError
+from portside.core.model import Order
+from portside.core.ports import MappingFailure, OrderPage, SkippedOrder
+
+from .client import OctopiaClient, order_path
+from .mapping import MappingContext
+from .pages import PageUnreadable, decode_page, map_raw
+from .settings import CdiscountSettings
+
+
+def iso_z(moment: datetime) -> str:
+    """Octopia's filter format, ``2025-06-01T00:00:00Z``. Seconds are truncated, which only widens the
+    window; a naive datetime is refused, because guessing its offset skips orders (pain points #3)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"updated_since must be timezone-aware, got {moment.isoformat()}")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class CdiscountOrderSource:
+    def __init__(self, client: OctopiaClient, settings: CdiscountSettings, ctx: MappingContext) -> None:
+        self._client = client
+        self._settings = settings
+        self._ctx = ctx
+
+    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+        """Every order updated at or after ``updated_since``, page by page.
+
+        Sorted by ``createdAt`` (settings ``sort``): an order updated while we page keeps its place, so
+        the page boundaries cannot slide over an order; an order bumped to a later page shows up twice
+        at worst, and a repeat of an order already yielded at the same ``updatedAt`` is dropped here.
+        """
+        settings = self._settings
+        base = {
+            "updatedAtMin": iso_z(updated_since),
+            "salesChannelId": settings.sales_channel_id,
+            "pageSize": str(settings.page_size),
+            "sort": settings.sort,
+        }
+        seen: dict[str, datetime] = {}
+        previous_ids: list[str] | None = None
+        index = 1
+        while True:
+            response = await self._client.get("/orders", {**base, "pageIndex": str(index)})
+            try:
+                page = decode_page(response.body, self._ctx)
+            except PageUnreadable as exc:
+                raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
+            received = len(page.orders) + len(page.failures) + len(page.skipped)
+            ids = [o.channel_order_id for o in page.orders]
+            if received >= settings.page_size and ids and ids == previous_ids:
+                # Some APIs ignore the page index and answer the same page forever (pain points #5).
+                raise ChannelUnavailable(f"Octopia answered page {index} with the same orders as page {index - 1}")
+            previous_ids = ids
+            fresh = [o for o in page.orders if _is_news(o, seen)]
+            if fresh or page.failures or page.skipped:
+                yield OrderPage(
+                    orders=fresh, failures=page.failures, skipped=page.skipped, max_updated_at=page.max_updated_at
+                )
+            if received < settings.page_size:
+                return
+            index += 1
+
+    async def fetch_order(self, channel_order_id: str) -> Order:
+        response = await self._client.get(order_path(channel_order_id))
+        result = map_raw(response.body, self._ctx)
+        if isinstance(result, Order):
+            return result
+        if isinstance(result, SkippedOrder):
+            raise MappingError(f"order {channel_order_id} is not imported: {result.reason}")
+        assert isinstance(result, MappingFailure)
+        raise MappingError(result.error)
+
+
+def _is_news(order: Order, seen: dict[str, datetime]) -> bool:
+    previous = seen.get(order.channel_order_id)
+    if previous is not None and order.updated_at <= previous:
+        return False
+    seen[order.channel_order_id] = order.updated_at
+    return True
