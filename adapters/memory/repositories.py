@@ -8,7 +8,9 @@ import msgspec
 
 from portside.core.errors import Conflict, NotFound
 from portside.core.model import (
+    Account,
     ActivityRecord,
+    ApiKey,
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
@@ -18,8 +20,9 @@ from portside.core.model import (
     Store,
     SyncCursor,
     SyncReport,
+    WebhookSubscription,
 )
-from portside.core.ports import CachedPoint, OrderQuery, OrderRecord
+from portside.core.ports import CachedPoint, IdempotentResponse, OrderQuery, OrderRecord
 
 from .state import SyncLeaseRow, Tables
 
@@ -209,6 +212,13 @@ class MemoryActivity(_Repo):
     async def add_many(self, records: list[ActivityRecord]) -> None:
         self._t.activity.extend(records)
 
+    async def claim_unpublished(self, *, limit: int) -> list[ActivityRecord]:
+        pending = [r for r in self._t.activity if r.id not in self._t.published]
+        return sorted(pending, key=lambda r: r.at)[:limit]
+
+    async def mark_published(self, record_ids: list[str]) -> None:
+        self._t.published.update(record_ids)
+
     async def list_for_order(self, order_id: str) -> list[ActivityRecord]:
         # Stable sort: records written at the same instant keep the order they were written in.
         return sorted((r for r in self._t.activity if r.order_id == order_id), key=lambda r: r.at)
@@ -284,3 +294,69 @@ class MemoryPickupCache(_Repo):
 
     async def put(self, entry: CachedPoint) -> None:
         self._t.pickup_cache[(entry.carrier, entry.point_id, entry.country)] = entry
+
+
+class MemoryAccounts(_Repo):
+    async def add(self, account: Account) -> None:
+        if account.id in self._t.accounts:
+            raise Conflict(f"account {account.id} already exists")
+        self._t.accounts[account.id] = account
+
+    async def get(self, account_id: str) -> Account | None:
+        return self._t.accounts.get(account_id)
+
+
+class MemoryApiKeys(_Repo):
+    async def add(self, key: ApiKey) -> None:
+        if key.id in self._t.api_keys or any(k.key_hash == key.key_hash for k in self._t.api_keys.values()):
+            raise Conflict(f"api key {key.id} already exists")
+        self._t.api_keys[key.id] = key
+
+    async def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        return next((k for k in self._t.api_keys.values() if k.key_hash == key_hash), None)
+
+    async def revoke(self, key_id: str, *, at: datetime) -> None:
+        key = self._t.api_keys.get(key_id)
+        if key is None:
+            raise NotFound("api key", key_id)
+        if key.revoked_at is None:
+            self._t.api_keys[key_id] = msgspec.structs.replace(key, revoked_at=at)
+
+    async def list_for_account(self, account_id: str) -> list[ApiKey]:
+        keys = [k for k in self._t.api_keys.values() if k.account_id == account_id]
+        return sorted(keys, key=lambda k: (k.created_at, k.id))
+
+
+class MemoryIdempotency(_Repo):
+    async def get(self, account_id: str, key: str) -> IdempotentResponse | None:
+        return self._t.idempotency.get((account_id, key))
+
+    async def put(self, response: IdempotentResponse) -> bool:
+        slot = (response.account_id, response.key)
+        if slot in self._t.idempotency:
+            return False
+        self._t.idempotency[slot] = response
+        return True
+
+
+class MemoryWebhooks(_Repo):
+    async def add(self, subscription: WebhookSubscription) -> None:
+        if subscription.id in self._t.webhooks:
+            raise Conflict(f"webhook {subscription.id} already exists")
+        self._t.webhooks[subscription.id] = subscription
+
+    async def get(self, subscription_id: str) -> WebhookSubscription | None:
+        return self._t.webhooks.get(subscription_id)
+
+    async def update(self, subscription: WebhookSubscription) -> None:
+        if subscription.id not in self._t.webhooks:
+            raise NotFound("webhook", subscription.id)
+        self._t.webhooks[subscription.id] = subscription
+
+    async def find(self, account_id: str, *, active: bool | None = None) -> list[WebhookSubscription]:
+        found = [
+            w
+            for w in self._t.webhooks.values()
+            if w.account_id == account_id and (active is None or w.active == active)
+        ]
+        return sorted(found, key=lambda w: (w.created_at, w.id))

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from portside.core.model import (
+    Account,
     ActivityRecord,
+    ApiKey,
     OutboxMessage,
     Product,
     QuarantinedPayload,
@@ -15,8 +17,9 @@ from portside.core.model import (
     Store,
     SyncCursor,
     SyncReport,
+    WebhookSubscription,
 )
-from portside.core.ports import CachedPoint, OrderRecord
+from portside.core.ports import CachedPoint, IdempotentResponse, OrderRecord
 
 
 @dataclass
@@ -41,6 +44,11 @@ class Tables:
     sync_reports: dict[str, SyncReport] = field(default_factory=dict)
     sync_leases: dict[str, SyncLeaseRow] = field(default_factory=dict)
     pickup_cache: dict[tuple[str, str, str], CachedPoint] = field(default_factory=dict)
+    accounts: dict[str, Account] = field(default_factory=dict)
+    api_keys: dict[str, ApiKey] = field(default_factory=dict)
+    idempotency: dict[tuple[str, str], IdempotentResponse] = field(default_factory=dict)
+    webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
+    published: set[str] = field(default_factory=set)  # activity ids already published as events
 
     def snapshot(self) -> Tables:
         # Values are frozen structs (or small dataclasses copied below), so a shallow copy of each
@@ -56,9 +64,14 @@ class Tables:
             "outbox",
             "sync_reports",
             "pickup_cache",
+            "accounts",
+            "api_keys",
+            "idempotency",
+            "webhooks",
         ):
             setattr(clone, name, dict(getattr(self, name)))
         clone.activity = list(self.activity)
         clone.quarantine = list(self.quarantine)
+        clone.published = set(self.published)
         clone.sync_leases = {k: copy.copy(v) for k, v in self.sync_leases.items()}
         return clone

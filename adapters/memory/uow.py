@@ -7,9 +7,12 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Self
 
 from portside.core.ports import (
+    AccountRepository,
     ActivityRepository,
+    ApiKeyRepository,
     CatalogRepository,
     CursorRepository,
+    IdempotencyRepository,
     OrderRepository,
     OutboxRepository,
     PickupPointCacheRepository,
@@ -18,12 +21,16 @@ from portside.core.ports import (
     StoreRepository,
     SyncLeaseRepository,
     SyncReportRepository,
+    WebhookRepository,
 )
 
 from .repositories import (
+    MemoryAccounts,
     MemoryActivity,
+    MemoryApiKeys,
     MemoryCatalog,
     MemoryCursors,
+    MemoryIdempotency,
     MemoryOrders,
     MemoryOutbox,
     MemoryPickupCache,
@@ -32,6 +39,7 @@ from .repositories import (
     MemoryStores,
     MemorySyncLeases,
     MemorySyncReports,
+    MemoryWebhooks,
 )
 from .state import Tables
 
@@ -67,6 +75,10 @@ class MemoryUnitOfWork:
     sync_reports: SyncReportRepository
     sync_leases: SyncLeaseRepository
     pickup_cache: PickupPointCacheRepository
+    accounts: AccountRepository
+    api_keys: ApiKeyRepository
+    idempotency: IdempotencyRepository
+    webhooks: WebhookRepository
 
     def _bind(self, tables: Tables) -> None:
         self._working = tables
@@ -81,6 +93,10 @@ class MemoryUnitOfWork:
         self.sync_reports = MemorySyncReports(tables)
         self.sync_leases = MemorySyncLeases(tables)
         self.pickup_cache = MemoryPickupCache(tables)
+        self.accounts = MemoryAccounts(tables)
+        self.api_keys = MemoryApiKeys(tables)
+        self.idempotency = MemoryIdempotency(tables)
+        self.webhooks = MemoryWebhooks(tables)
 
     async def __aenter__(self) -> Self:
         task = asyncio.current_task()

@@ -23,6 +23,14 @@ class PostgresActivity(Repository):
             [r.detail for r in records],
         )
 
+    async def claim_unpublished(self, *, limit: int) -> list[ActivityRecord]:
+        rows = await self._fetch("activity_claim_unpublished", limit)
+        return [msgspec.convert(dict(row), ActivityRecord) for row in rows]
+
+    async def mark_published(self, record_ids: list[str]) -> None:
+        if record_ids:
+            await self._execute("activity_mark_published", record_ids)
+
     async def list_for_order(self, order_id: str) -> list[ActivityRecord]:
         rows = await self._fetch("activity_list_for_order", order_id)
         return [msgspec.convert(dict(row), ActivityRecord) for row in rows]

@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Self
 import asyncpg
 
 from portside.core.ports import (
+    AccountRepository,
     ActivityRepository,
+    ApiKeyRepository,
     CatalogRepository,
     CursorRepository,
+    IdempotencyRepository,
     OrderRepository,
     OutboxRepository,
     PickupPointCacheRepository,
@@ -20,8 +23,10 @@ from portside.core.ports import (
     SyncLeaseRepository,
     SyncReportRepository,
     UnitOfWorkFactory,
+    WebhookRepository,
 )
 
+from .accounts import PostgresAccounts, PostgresApiKeys, PostgresIdempotency
 from .activity import PostgresActivity
 from .cipher import Cipher
 from .orders import PostgresOrders
@@ -31,6 +36,7 @@ from .session import Session
 from .shipments import PostgresCatalog, PostgresShipments
 from .stores import PostgresStores
 from .sync import PostgresCursors, PostgresQuarantine, PostgresSyncLeases, PostgresSyncReports
+from .webhooks import PostgresWebhooks
 
 
 class PostgresUnitOfWork:
@@ -52,6 +58,10 @@ class PostgresUnitOfWork:
     sync_reports: SyncReportRepository
     sync_leases: SyncLeaseRepository
     pickup_cache: PickupPointCacheRepository
+    accounts: AccountRepository
+    api_keys: ApiKeyRepository
+    idempotency: IdempotencyRepository
+    webhooks: WebhookRepository
 
     def __init__(self, pool: asyncpg.Pool, cipher: Cipher | None = None) -> None:
         self._pool = pool
@@ -75,6 +85,10 @@ class PostgresUnitOfWork:
         self.sync_reports = PostgresSyncReports(session)
         self.sync_leases = PostgresSyncLeases(session)
         self.pickup_cache = PostgresPickupCache(session)
+        self.accounts = PostgresAccounts(session)
+        self.api_keys = PostgresApiKeys(session)
+        self.idempotency = PostgresIdempotency(session)
+        self.webhooks = PostgresWebhooks(session, self._cipher)
         return self
 
     def _open_session(self) -> Session:

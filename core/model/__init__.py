@@ -1,5 +1,6 @@
 """The domain model: channel-agnostic orders, shipments, stores and their invariants."""
 
+from .accounts import Account, ApiKey
 from .activity import ActivityKind, ActivityRecord
 from .catalog import Product
 from .delivery import (
@@ -33,13 +34,16 @@ from .shipments import NotificationState, NotificationStatus, Shipment, Shipment
 from .statuses import SHIPPED_STATES, OrderStatus, StatusMapping
 from .stores import AcceptancePolicy, Store
 from .sync import QuarantinedPayload, SyncCursor, SyncReport
+from .webhooks import WebhookEvent, WebhookSubscription
 
 __all__ = [
     "SHIPPED_STATES",
     "AcceptancePolicy",
+    "Account",
     "ActivityKind",
     "ActivityRecord",
     "Address",
+    "ApiKey",
     "Closure",
     "Customer",
     "DayHours",
@@ -72,6 +76,8 @@ __all__ = [
     "SyncCursor",
     "SyncReport",
     "TimeSlot",
+    "WebhookEvent",
+    "WebhookSubscription",
     "Weight",
     "lines_weight",
     "normalise_point_id",

@@ -18,10 +18,14 @@ from .channel import (
 from .clock import Clock
 from .pickup import PickupPointDirectory, SearchArea
 from .storage import (
+    AccountRepository,
     ActivityRepository,
+    ApiKeyRepository,
     CachedPoint,
     CatalogRepository,
     CursorRepository,
+    IdempotencyRepository,
+    IdempotentResponse,
     OrderQuery,
     OrderRecord,
     OrderRepository,
@@ -34,10 +38,13 @@ from .storage import (
     SyncReportRepository,
     UnitOfWork,
     UnitOfWorkFactory,
+    WebhookRepository,
 )
 
 __all__ = [
+    "AccountRepository",
     "ActivityRepository",
+    "ApiKeyRepository",
     "CachedPoint",
     "CarrierCatalog",
     "CatalogRepository",
@@ -47,6 +54,8 @@ __all__ = [
     "Clock",
     "ConnectionVerifier",
     "CursorRepository",
+    "IdempotencyRepository",
+    "IdempotentResponse",
     "MappingFailure",
     "NotificationLookup",
     "NotificationReceipt",
@@ -69,4 +78,5 @@ __all__ = [
     "SyncReportRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
+    "WebhookRepository",
 ]

@@ -10,7 +10,9 @@ from typing import Protocol, Self
 import msgspec
 
 from ..model import (
+    Account,
     ActivityRecord,
+    ApiKey,
     Order,
     OrderStatus,
     OutboxKind,
@@ -23,6 +25,7 @@ from ..model import (
     Store,
     SyncCursor,
     SyncReport,
+    WebhookSubscription,
 )
 
 
@@ -129,6 +132,12 @@ class OutboxRepository(Protocol):
 class ActivityRepository(Protocol):
     async def add_many(self, records: list[ActivityRecord]) -> None: ...
     async def list_for_order(self, order_id: str) -> list[ActivityRecord]: ...
+    async def claim_unpublished(self, *, limit: int) -> list[ActivityRecord]:
+        """Records not yet published as events, oldest first, locked (``SKIP LOCKED``) until the unit
+        of work ends: the activity log doubles as the event outbox, with no second write per change."""
+        ...
+
+    async def mark_published(self, record_ids: list[str]) -> None: ...
 
 
 class QuarantineRepository(Protocol):
@@ -165,6 +174,46 @@ class PickupPointCacheRepository(Protocol):
     async def put(self, entry: CachedPoint) -> None: ...
 
 
+class AccountRepository(Protocol):
+    async def add(self, account: Account) -> None: ...
+    async def get(self, account_id: str) -> Account | None: ...
+
+
+class ApiKeyRepository(Protocol):
+    async def add(self, key: ApiKey) -> None: ...
+    async def find_by_hash(self, key_hash: str) -> ApiKey | None:
+        """The key with this hash, revoked or not (the caller checks ``active``)."""
+        ...
+
+    async def revoke(self, key_id: str, *, at: datetime) -> None: ...
+    async def list_for_account(self, account_id: str) -> list[ApiKey]: ...
+
+
+class IdempotentResponse(msgspec.Struct, frozen=True, kw_only=True):
+    """The first answer to a request sent with an ``Idempotency-Key``, replayed for retries."""
+
+    account_id: str
+    key: str
+    request_hash: str  # a retry with the same key but another body is refused, not replayed
+    status: int
+    body: bytes
+    created_at: datetime
+
+
+class IdempotencyRepository(Protocol):
+    async def get(self, account_id: str, key: str) -> IdempotentResponse | None: ...
+    async def put(self, response: IdempotentResponse) -> bool:
+        """Store it unless one exists for (account, key); False when another request got there first."""
+        ...
+
+
+class WebhookRepository(Protocol):
+    async def add(self, subscription: WebhookSubscription) -> None: ...
+    async def get(self, subscription_id: str) -> WebhookSubscription | None: ...
+    async def update(self, subscription: WebhookSubscription) -> None: ...
+    async def find(self, account_id: str, *, active: bool | None = None) -> list[WebhookSubscription]: ...
+
+
 class UnitOfWork(Protocol):
     stores: StoreRepository
     orders: OrderRepository
@@ -177,6 +226,10 @@ class UnitOfWork(Protocol):
     sync_reports: SyncReportRepository
     sync_leases: SyncLeaseRepository
     pickup_cache: PickupPointCacheRepository
+    accounts: AccountRepository
+    api_keys: ApiKeyRepository
+    idempotency: IdempotencyRepository
+    webhooks: WebhookRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

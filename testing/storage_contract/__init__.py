@@ -12,6 +12,7 @@ returning a ``UnitOfWorkFactory`` on empty storage::
 Call ``pytest.register_assert_rewrite("portside.testing")`` in a conftest for detailed failures.
 """
 
+from .accounts import AccountContract, EventPublishingContract, IdempotencyContract, WebhookContract
 from .orders import OrderContract
 from .outbox import OutboxContract
 from .pickup import PickupCacheContract
@@ -32,13 +33,20 @@ ALL_CONTRACTS = (
     SyncReportContract,
     SyncLeaseContract,
     PickupCacheContract,
+    AccountContract,
+    IdempotencyContract,
+    WebhookContract,
+    EventPublishingContract,
 )
 
 __all__ = [
     "ALL_CONTRACTS",
+    "AccountContract",
     "ActivityContract",
     "CatalogContract",
     "CursorContract",
+    "EventPublishingContract",
+    "IdempotencyContract",
     "OrderContract",
     "OutboxContract",
     "PickupCacheContract",
@@ -48,4 +56,5 @@ __all__ = [
     "SyncLeaseContract",
     "SyncReportContract",
     "UnitOfWorkContract",
+    "WebhookContract",
 ]

@@ -7,9 +7,12 @@ import pytest
 from portside.adapters.memory import MemoryStorage
 from portside.core.ports import UnitOfWorkFactory
 from portside.testing.storage_contract import (
+    AccountContract,
     ActivityContract,
     CatalogContract,
     CursorContract,
+    EventPublishingContract,
+    IdempotencyContract,
     OrderContract,
     OutboxContract,
     PickupCacheContract,
@@ -19,6 +22,7 @@ from portside.testing.storage_contract import (
     SyncLeaseContract,
     SyncReportContract,
     UnitOfWorkContract,
+    WebhookContract,
 )
 
 
@@ -64,3 +68,15 @@ class TestSyncLeases(SyncLeaseContract): ...
 
 
 class TestPickupCache(PickupCacheContract): ...
+
+
+class TestAccounts(AccountContract): ...
+
+
+class TestIdempotency(IdempotencyContract): ...
+
+
+class TestWebhooks(WebhookContract): ...
+
+
+class TestEventPublishing(EventPublishingContract): ...

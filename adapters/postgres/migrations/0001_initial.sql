@@ -78,15 +78,20 @@ CREATE INDEX outbox_due_idx ON portside.outbox (available_at, id) WHERE status I
 CREATE INDEX outbox_status_idx ON portside.outbox (status, created_at, id);
 CREATE INDEX outbox_store_idx ON portside.outbox (store_id, created_at, id);
 
+-- The activity log doubles as the event outbox: rows not yet published are claimed by the event
+-- publisher (SKIP LOCKED), so a change costs one write, not two.
 CREATE TABLE portside.activity (
-    id       text PRIMARY KEY,
-    order_id uuid NOT NULL,
-    store_id text NOT NULL,
-    kind     text NOT NULL,
-    at       timestamptz NOT NULL,
-    detail   jsonb NOT NULL
+    id        text PRIMARY KEY,
+    seq       bigint GENERATED ALWAYS AS IDENTITY,  -- write order, for records of the same instant
+    order_id  uuid NOT NULL,
+    store_id  text NOT NULL,
+    kind      text NOT NULL,
+    at        timestamptz NOT NULL,
+    detail    jsonb NOT NULL,
+    published boolean NOT NULL DEFAULT false
 );
-CREATE INDEX activity_order_idx ON portside.activity (order_id, at, id);
+CREATE INDEX activity_order_idx ON portside.activity (order_id, at, seq);
+CREATE INDEX activity_unpublished_idx ON portside.activity (seq) WHERE NOT published;
 
 CREATE TABLE portside.quarantine (
     id               text PRIMARY KEY,
@@ -127,3 +132,43 @@ CREATE TABLE portside.pickup_point_cache (
     expires_at timestamptz NOT NULL,
     PRIMARY KEY (carrier, point_id, country)
 );
+
+-- Tenants. An API key is stored as its SHA-256 only; the prefix lets a person tell keys apart.
+CREATE TABLE portside.accounts (
+    id         text PRIMARY KEY,
+    name       text NOT NULL,
+    created_at timestamptz NOT NULL
+);
+
+CREATE TABLE portside.api_keys (
+    id         text PRIMARY KEY,
+    account_id text NOT NULL REFERENCES portside.accounts (id),
+    prefix     text NOT NULL,
+    key_hash   text NOT NULL UNIQUE,
+    label      text,
+    created_at timestamptz NOT NULL,
+    revoked_at timestamptz
+);
+CREATE INDEX api_keys_account_idx ON portside.api_keys (account_id, created_at, id);
+
+-- The first answer to a request sent with an Idempotency-Key, replayed to its retries.
+CREATE TABLE portside.idempotency_keys (
+    account_id   text NOT NULL,
+    key          text NOT NULL,
+    request_hash text NOT NULL,
+    status       integer NOT NULL,
+    body         bytea NOT NULL,
+    created_at   timestamptz NOT NULL,
+    PRIMARY KEY (account_id, key)
+);
+
+-- Webhook subscriptions; the signing secret is encrypted at rest like store credentials.
+CREATE TABLE portside.webhooks (
+    id         text PRIMARY KEY,
+    account_id text NOT NULL,
+    active     boolean NOT NULL,
+    created_at timestamptz NOT NULL,
+    secret     bytea NOT NULL,
+    doc        jsonb NOT NULL  -- the subscription without its secret
+);
+CREATE INDEX webhooks_account_idx ON portside.webhooks (account_id, created_at, id);

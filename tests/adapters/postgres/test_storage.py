@@ -133,3 +133,25 @@ async def test_units_give_their_connection_back(
     uow = pg_uow_factory()
     with pytest.raises(RuntimeError, match="not open"):
         await uow.commit()
+
+
+async def test_webhook_secrets_are_encrypted_at_rest(
+    pg_uow_factory: PostgresUnitOfWorkFactory, pg_pool: asyncpg.Pool
+) -> None:
+    from portside.core.model import WebhookEvent, WebhookSubscription
+
+    hook = WebhookSubscription(
+        id="w1",
+        account_id="a",
+        url="https://platform.example/hooks",
+        secret="whsec-do-not-leak",
+        events=(WebhookEvent.order_created,),
+        created_at=at(),
+    )
+    async with pg_uow_factory() as uow:
+        await uow.webhooks.add(hook)
+        await uow.commit()
+    row = await pg_pool.fetchrow("SELECT secret, doc::text AS doc FROM portside.webhooks WHERE id = 'w1'")
+    assert b"whsec-do-not-leak" not in row["secret"] and "whsec-do-not-leak" not in row["doc"]
+    async with pg_uow_factory() as uow:
+        assert await uow.webhooks.get("w1") == hook

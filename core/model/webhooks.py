@@ -1,0 +1,42 @@
+"""Webhook subscriptions: where an account wants to hear about its orders and shipments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import msgspec
+from msgspec.structs import force_setattr
+
+from ._time import require_utc
+
+
+class WebhookEvent(StrEnum):
+    order_created = "order.created"
+    order_updated = "order.updated"
+    order_status_changed = "order.status_changed"
+    order_cancelled = "order.cancelled"
+    shipment_notified = "shipment.notified"
+    shipment_failed = "shipment.failed"
+
+
+class WebhookSubscription(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    account_id: str
+    url: str
+    secret: str  # signs each delivery (HMAC-SHA256); encrypted at rest, shown once at creation
+    events: tuple[WebhookEvent, ...]
+    active: bool = True
+    created_at: datetime
+
+    def __post_init__(self) -> None:
+        force_setattr(self, "created_at", require_utc(self.created_at, "created_at"))
+        if not self.url.startswith(("https://", "http://")):
+            raise ValueError("webhook url must be http(s)")
+        if not self.events:
+            raise ValueError("a webhook subscription needs at least one event")
+
+    def __repr__(self) -> str:
+        return f"WebhookSubscription(id={self.id!r}, url={self.url!r}, secret=***)"
+
+    __str__ = __repr__
