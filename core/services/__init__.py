@@ -11,6 +11,7 @@ from .import_orders import ImportSettings, SyncProgress, import_orders
 from .label_hints import LabelSettings, label_hints
 from .pickup_enrichment import PickupEnricher
 from .pickup_points import CachedDirectory, get_pickup_point, search_pickup_points
+from .publish_events import PublishReport, event_of, publish_events
 from .reconcile import is_stale, reconcile, resolve_status
 from .ship_notifications import ShipNotificationHandler
 from .status_mapping import get_status_mapping, set_status_mapping
@@ -24,6 +25,7 @@ __all__ = [
     "OrderEnricher",
     "OutboxHandler",
     "PickupEnricher",
+    "PublishReport",
     "RelaySettings",
     "ShipNotificationHandler",
     "ShipmentRequest",
@@ -34,12 +36,14 @@ __all__ = [
     "derived_id",
     "dispatch_outbox",
     "enrich_from_catalog",
+    "event_of",
     "get_pickup_point",
     "get_status_mapping",
     "import_orders",
     "is_stale",
     "label_hints",
     "new_id",
+    "publish_events",
     "reconcile",
     "resolve_status",
     "retry_dead",

@@ -151,6 +151,8 @@ async def _account_for(
         if previous.status != order.status:
             kind = ActivityKind.cancelled if order.status == OrderStatus.cancelled else ActivityKind.status_changed
             activity.append(activity_record(order, kind, now, {"from": previous.status, "to": order.status}))
+        else:
+            activity.append(activity_record(order, ActivityKind.updated, now, {"channel_status": order.channel_status}))
     if (previous is None or previous.status != order.status) and should_auto_accept(store, order, products):
         _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
         if queued:
