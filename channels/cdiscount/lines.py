@@ -75,22 +75,21 @@ class LineMapper:
                 raise MappingError(f"line {line_id or position} has no unit price (sellingPrice.unitSalesPrice)")
         prices = self.prices
         unit_price = prices.get(paid) or self.money(paid)
+        shipping_cost = listed_shipping if shipping_cost is None else shipping_cost
+        shipping = None if shipping_cost is None else prices.get(shipping_cost) or self.money(shipping_cost)
         quantity = line.quantity
-        sums.items_paid += unit_price.amount * quantity
-        if listed is not None and listed > paid:
-            # Assumption (§4.3, §8.4): offer price above selling price is a marketplace-funded discount.
-            sums.items_gap += (dec(listed) - unit_price.amount) * quantity
-        if shipping_cost is None:
-            shipping_cost = listed_shipping
-        shipping = None
-        if shipping_cost is not None:
-            shipping = prices.get(shipping_cost) or self.money(shipping_cost)
-            sums.shipping_paid += shipping.amount
-            if listed_shipping is not None and listed_shipping > shipping_cost:
-                sums.shipping_gap += dec(listed_shipping) - shipping.amount
         status = line.status
-        if seller and status is not None and status.casefold() in NON_SHIPPABLE_LINE_STATUSES:
-            seller = False
+        if status is not None and status.casefold() in NON_SHIPPABLE_LINE_STATUSES:
+            seller = False  # cancelled or refused: nobody ships it and the buyer does not pay for it
+        else:
+            sums.items_paid += unit_price.amount * quantity
+            if listed is not None and listed > paid:
+                # Assumption (§4.3, §8.4): offer price above selling price is a marketplace-funded discount.
+                sums.items_gap += (dec(listed) - unit_price.amount) * quantity
+            if shipping is not None:
+                sums.shipping_paid += shipping.amount
+                if listed_shipping is not None and shipping_cost is not None and listed_shipping > shipping_cost:
+                    sums.shipping_gap += dec(listed_shipping) - shipping.amount
         attributes = line.product_attributes
         options = self.options(attributes) if attributes else ()
         offer = line.offer

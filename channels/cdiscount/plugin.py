@@ -66,6 +66,20 @@ CAPABILITIES = ChannelCapabilities(
 )
 
 
+class StoreConnection:
+    """One store's decoded configuration, shared state and API client: what every port is built on."""
+
+    def __init__(self, store: Store, deps: ChannelDeps, states: StoreStates) -> None:
+        self.credentials = decode_config(CdiscountCredentials, store.credentials, "Cdiscount credentials")
+        self.settings = decode_config(CdiscountSettings, store.settings, "Cdiscount settings")
+        self.state = states.get(deps.http, store.id, self.credentials, self.settings)
+        redact = Redactor(self.credentials.client_secret)
+        self.tokens = TokenProvider(
+            deps.http, self.settings, self.credentials, self.state.tokens, deps.clock.now, redact
+        )
+        self.client = OctopiaClient(deps.http, self.settings, self.credentials, self.tokens, self.state.limiter, redact)
+
+
 class CdiscountPlugin:
     name = "cdiscount"
     display_name = "Cdiscount (Octopia)"
@@ -77,23 +91,22 @@ class CdiscountPlugin:
     def __init__(self) -> None:
         self._states = StoreStates()
 
+    def connect(self, store: Store, deps: ChannelDeps) -> StoreConnection:
+        """The store's Octopia client (tokens and rate limit shared with its bundle), for tools and tests."""
+        return StoreConnection(store, deps, self._states)
+
     def build(self, store: Store, deps: ChannelDeps) -> ChannelBundle:
-        credentials = decode_config(CdiscountCredentials, store.credentials, "Cdiscount credentials")
-        settings = decode_config(CdiscountSettings, store.settings, "Cdiscount settings")
-        state = self._states.get(deps.http, store.id, credentials, settings)
-        redact = Redactor(credentials.client_secret)
-        now = deps.clock.now
-        tokens = TokenProvider(deps.http, settings, credentials, state.tokens, now, redact)
-        client = OctopiaClient(deps.http, settings, credentials, tokens, state.limiter, redact)
+        conn = self.connect(store, deps)
+        settings, client = conn.settings, conn.client
         tables = CarrierTables(settings.carrier_labels, settings.tracking_urls)
-        carriers = CdiscountCarrierCatalog(client, state, settings, tables, now)
+        carriers = CdiscountCarrierCatalog(client, conn.state, settings, tables, deps.clock.now)
         modes = DeliveryModes(settings.delivery_modes, settings.pickup_mode_keywords)
         ctx = MappingContext(store.id, modes, settings.default_currency)
         return ChannelBundle(
             source=CdiscountOrderSource(client, settings, ctx),
             notifier=CdiscountShipmentNotifier(client, carriers),
             carriers=carriers,
-            verifier=CdiscountVerifier(client, tokens, credentials, settings),
+            verifier=CdiscountVerifier(client, conn.tokens, conn.credentials, settings),
             capabilities=CAPABILITIES,
             acknowledger=CdiscountAcknowledger(client, settings.approval_status_field),
         )

@@ -1,0 +1,76 @@
+"""Backoff with full jitter, Retry-After parsing, and the token bucket."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from portside.adapters.http import RetryPolicy, TokenBucket, parse_retry_after
+
+
+@given(attempt=st.integers(1, 30), seed=st.integers(0, 2**32))
+def test_backoff_stays_within_its_exponential_ceiling(attempt: int, seed: int) -> None:
+    policy = RetryPolicy(base_delay_s=0.5, max_delay_s=20.0)
+    delay = policy.backoff(attempt, random.Random(seed))
+    assert 0 <= delay <= min(20.0, 0.5 * 2 ** (attempt - 1))
+
+
+def test_backoff_is_jittered() -> None:
+    rng = random.Random(1)
+    delays = {RetryPolicy().backoff(4, rng) for _ in range(20)}
+    assert len(delays) == 20
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [(None, None), ("", None), ("  12 ", 12.0), ("0", 0.0), ("soon", None), ("-3", None)],
+)
+def test_retry_after_in_seconds(header: str | None, expected: float | None) -> None:
+    assert parse_retry_after(header) == expected
+
+
+def test_retry_after_as_an_http_date() -> None:
+    now = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+    header = format_datetime(now + timedelta(seconds=90), usegmt=True)
+    assert parse_retry_after(header, now=now) == 90.0
+    assert parse_retry_after(format_datetime(now - timedelta(hours=1), usegmt=True), now=now) == 0.0
+
+
+def test_a_token_bucket_refuses_nonsense() -> None:
+    with pytest.raises(ValueError):
+        TokenBucket(0)
+    with pytest.raises(ValueError):
+        TokenBucket(1, burst=0)
+
+
+async def test_a_token_bucket_lets_a_burst_through_then_paces() -> None:
+    bucket = TokenBucket(rate=20.0, burst=3)
+    start = time.monotonic()
+    for _ in range(3):
+        await bucket.acquire()
+    assert time.monotonic() - start < 0.04  # the burst is free
+    for _ in range(4):
+        await bucket.acquire()
+    # Four more at 20/s need about 0.2 s, whoever asks.
+    assert time.monotonic() - start >= 0.18
+
+
+async def test_a_token_bucket_serves_concurrent_waiters_in_turn() -> None:
+    bucket = TokenBucket(rate=50.0, burst=1)
+    done: list[int] = []
+
+    async def take(n: int) -> None:
+        await bucket.acquire()
+        done.append(n)
+
+    start = time.monotonic()
+    await asyncio.gather(*(take(n) for n in range(6)))
+    assert done == list(range(6))
+    assert time.monotonic() - start >= 5 / 50 - 0.01

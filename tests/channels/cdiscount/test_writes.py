@@ -1,0 +1,125 @@
+"""Shipments and approvals with aioresponses: the bodies sent, and the answers Octopia may give."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import pytest
+
+from portside.channels.cdiscount.mapping import MappingContext
+from portside.channels.cdiscount.pages import map_raw
+from portside.channels.cdiscount.problems import OctopiaRejected
+from portside.core.errors import ChannelRejected
+from portside.core.model import Order, Shipment
+from tests.support.aioresponses_shim import aioresponses
+
+from .conftest import API, AUTH_URL, make_store
+from .wire_samples import REFERENCE_ORDER, encode, order
+
+ORDER_URL = f"{API}/orders/2509011032XYZ12"
+NOW = datetime(2026, 11, 26, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def token(mock_http: aioresponses) -> None:
+    mock_http.post(AUTH_URL, payload={"access_token": "tok", "expires_in": 7200}, repeat=True)
+    mock_http.get(f"{API}/carriers", payload=[{"code": "pcc", "label": "Colissimo"}], repeat=True)
+
+
+def the_order() -> Order:
+    result = map_raw(encode(REFERENCE_ORDER), MappingContext("store-1"))
+    assert isinstance(result, Order)
+    return result
+
+
+def shipment(**kw: Any) -> Shipment:
+    fields = {"id": "s1", "order_id": "o1", "store_id": "store-1", "carrier": "colissimo", "tracking_number": " 6A1 "}
+    return Shipment(**{**fields, **kw}, shipped_at=NOW, created_at=NOW)
+
+
+def posted(mock: aioresponses, url: str) -> list[Any]:
+    return [
+        msgspec.json.decode(c.kwargs["data"])
+        for (m, u), cs in mock.requests.items()
+        if m == "POST" and str(u) == url
+        for c in cs
+    ]
+
+
+def with_parcel(number: str, status: str = "Shipped") -> bytes:
+    wire = order(status=status)
+    wire["lines"][0]["parcels"] = [{"parcelNumber": number, "carrierName": "Colissimo"}]
+    return encode(wire)
+
+
+async def test_one_parcel_for_the_whole_order_is_posted(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
+    mock_http.post(f"{ORDER_URL}/shipments", status=201)
+    receipt = await build().notifier.notify(the_order(), shipment(tracking_url=" https://t.example/6A1 "))
+    assert posted(mock_http, f"{ORDER_URL}/shipments") == [
+        [{"parcelNumber": "6A1", "carrierName": "Colissimo", "trackingUrl": "https://t.example/6A1"}]
+    ]
+    assert receipt.sent == {"parcelNumber": "6A1", "carrierName": "Colissimo", "trackingUrl": "https://t.example/6A1"}
+    assert receipt.not_sent == ()
+
+
+async def test_a_conflict_because_our_parcel_landed_meanwhile_is_a_success(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
+    mock_http.post(f"{ORDER_URL}/shipments", status=409, payload={"title": "Conflict", "detail": "already Shipped"})
+    mock_http.get(ORDER_URL, body=with_parcel("6a1"))  # case and spaces do not matter
+    receipt = await build().notifier.notify(the_order(), shipment())
+    assert receipt.sent["parcelNumber"] == "6A1"
+
+
+async def test_a_conflict_with_another_parcel_is_a_refusal(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
+    mock_http.post(f"{ORDER_URL}/shipments", status=409, payload={"title": "Conflict"})
+    mock_http.get(ORDER_URL, body=with_parcel("OTHER"))
+    with pytest.raises(OctopiaRejected) as caught:
+        await build().notifier.notify(the_order(), shipment())
+    assert caught.value.status == 409
+
+
+async def test_an_order_shipped_with_another_parcel_is_refused_before_posting(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=with_parcel("OTHER"))
+    with pytest.raises(ChannelRejected, match="one parcel per order"):
+        await build().notifier.notify(the_order(), shipment())
+    assert posted(mock_http, f"{ORDER_URL}/shipments") == []
+
+
+async def test_octopias_field_errors_reach_the_seller(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
+    problem = {"title": "Validation Failed", "errors": {"trackingUrl": ["trackingUrl must be an http(s) URL."]}}
+    mock_http.post(f"{ORDER_URL}/shipments", status=400, payload=problem)
+    with pytest.raises(OctopiaRejected) as caught:
+        await build().notifier.notify(the_order(), shipment(tracking_url="ftp://t.example/1"))
+    assert caught.value.field_errors == {"trackingUrl": ["trackingUrl must be an http(s) URL."]}
+
+
+async def test_the_approval_body_uses_the_configured_field(build, mock_http) -> None:
+    mock_http.post(f"{ORDER_URL}/approval-status", status=204, repeat=True)
+    await build().acknowledger.accept(the_order())
+    await build(make_store(approval_status_field="approvalStatus")).acknowledger.refuse(the_order(), "no stock")
+    assert posted(mock_http, f"{ORDER_URL}/approval-status") == [
+        {"approval_status": "Accepted"},
+        {"approvalStatus": "Refused"},
+    ]
+
+
+async def test_a_rejected_approval_on_an_undecided_order_is_reported(build, mock_http) -> None:
+    mock_http.post(f"{ORDER_URL}/approval-status", status=400, payload={"title": "Validation Failed"})
+    mock_http.get(ORDER_URL, body=encode(order(status="WaitingAcceptance")))
+    with pytest.raises(OctopiaRejected):
+        await build().acknowledger.accept(the_order())
+
+
+@pytest.mark.parametrize(
+    ("status", "decision"),
+    [("WaitingAcceptance", None), ("Processing", None), ("Accepted", True), ("InPreparation", True),
+     ("Shipped", True), ("Refused", False), ("Cancelled", False), ("Rejected", False)],
+)  # fmt: skip
+async def test_the_decision_is_read_from_the_order_status(build, mock_http, status: str, decision: bool | None) -> None:
+    mock_http.get(ORDER_URL, body=encode(order(status=status)))
+    assert await build().acknowledger.find_decision(the_order()) is decision
