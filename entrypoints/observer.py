@@ -1,0 +1,85 @@
+"""What the running service reports as it works (syncs, outbox outcomes, SLA breaches), for metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Protocol
+
+import msgspec
+
+from portside.core.model import OutboxKind, OutboxMessage
+from portside.core.ports import UnitOfWork
+from portside.core.services import OutboxHandler
+
+
+class OutboxDepth(msgspec.Struct, frozen=True, kw_only=True):
+    """The outbox of one kind right now: what waits, what is held, what gave up."""
+
+    kind: str
+    due: int = 0  # pending and available now: the relay is behind if this stays high
+    scheduled: int = 0  # pending, waiting for a retry's backoff
+    in_flight: int = 0
+    dead: int = 0
+    oldest_due_age_s: float = 0.0  # how long the oldest due message has been waiting
+
+
+class Observer(Protocol):
+    def sync_finished(self, channel: str, outcome: str, seconds: float, *, new: int, updated: int) -> None: ...
+    def outbox_settled(self, kind: str, outcome: str) -> None: ...
+    def events_published(self, records: int, deliveries: int) -> None: ...
+    def acceptance_overdue(self, overdue: int, newly_breached: int) -> None: ...
+    def outbox_depth(self, rows: list[OutboxDepth]) -> None: ...
+
+
+class NullObserver:
+    """For hosts and tests that keep no metrics."""
+
+    def sync_finished(self, channel: str, outcome: str, seconds: float, *, new: int, updated: int) -> None:
+        pass
+
+    def outbox_settled(self, kind: str, outcome: str) -> None:
+        pass
+
+    def events_published(self, records: int, deliveries: int) -> None:
+        pass
+
+    def acceptance_overdue(self, overdue: int, newly_breached: int) -> None:
+        pass
+
+    def outbox_depth(self, rows: list[OutboxDepth]) -> None:
+        pass
+
+
+class ObservedHandler:
+    """An outbox handler that reports each settled message (delivered, failed or dead) by kind."""
+
+    def __init__(self, inner: OutboxHandler, observer: Observer) -> None:
+        self.kind: OutboxKind = inner.kind
+        self._inner = inner
+        self._observer = observer
+
+    @property
+    def inner(self) -> OutboxHandler:
+        return self._inner
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        return await self._inner.deliver(message)
+
+    async def on_outcome(
+        self,
+        u: UnitOfWork,
+        message: OutboxMessage,
+        *,
+        result: dict[str, Any] | None,
+        error: str | None,
+        dead: bool,
+        now: datetime,
+    ) -> None:
+        await self._inner.on_outcome(u, message, result=result, error=error, dead=dead, now=now)
+        outcome = "delivered" if result is not None else "dead" if dead else "failed"
+        self._observer.outbox_settled(self.kind.value, outcome)
+
+
+def observed(handlers: Mapping[OutboxKind, OutboxHandler], observer: Observer) -> dict[OutboxKind, OutboxHandler]:
+    return {kind: ObservedHandler(handler, observer) for kind, handler in handlers.items()}
