@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portside.core.model import Address, DeliveryMethod, PickupPoint, PointSource
+from portside.core.model import Address, Customer, DeliveryMethod, PickupPoint, PointSource
 
 from .pickup import pickup_carrier
 from .schemas import WireAddress
@@ -79,4 +79,19 @@ def pickup_point(delivery: DeliveryMethod, wire: WireAddress, shipping: Address)
         address=address,
         country=shipping.country,
         source=PointSource.channel,
+    )
+
+
+def customer_of(billing: Address | None, shipping: Address | None) -> Customer:
+    """The buyer: the billing name; phone and e-mail from the shipping address, else the billing one (§4.3)."""
+    if billing is None:
+        if shipping is None:
+            return Customer()
+        return Customer(name=shipping.name, email=shipping.email, phone=shipping.phone)
+    if shipping is None:
+        return Customer(name=billing.name, email=billing.email, phone=billing.phone)
+    return Customer(
+        name=billing.name or shipping.name,
+        email=shipping.email or billing.email,
+        phone=shipping.phone or billing.phone,
     )

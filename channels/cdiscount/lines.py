@@ -9,7 +9,7 @@ from portside.core.model import Money, OrderLine
 
 from .options import OptionsMemo
 from .schemas import WireLine
-from .statuses import NON_SHIPPABLE_LINE_STATUSES, SELLER_SUPPLY_MODE
+from .statuses import NON_SHIPPABLE_LINE_STATUSES
 
 ZERO = Decimal(0)
 
@@ -17,14 +17,6 @@ ZERO = Decimal(0)
 def dec(value: float) -> Decimal:
     """Exact Decimal of a JSON number: the float's shortest repr is the text Octopia sent (``29.9``)."""
     return Decimal(repr(value))
-
-
-def is_seller_line(line: WireLine) -> bool:
-    """Lines with ``supplyMode`` ``Fulfillment``/``Xdock`` are shipped by Octopia (§4.3); an absent
-    supply mode is the seller's, as on every order before fulfilment existed."""
-    offer = line.offer
-    mode = offer.supply_mode if offer is not None else None
-    return mode is None or mode.strip().casefold() == SELLER_SUPPLY_MODE
 
 
 class LineMoney:
@@ -93,26 +85,16 @@ class LineMapper:
         attributes = line.product_attributes
         options = self.options(attributes) if attributes else ()
         offer = line.offer
-        if offer is None:
-            return OrderLine(
-                channel_line_id=line_id or str(position),  # stable for a given order; Cdiscount ships whole orders
-                quantity=quantity,
-                unit_price=unit_price,
-                shipping=shipping,
-                options=options,
-                channel_status=status,
-                shippable=seller,
-            )
         return OrderLine(
-            channel_line_id=line_id or str(position),
-            sku=offer.seller_product_id,
-            gtin=offer.product_gtin,
-            title=offer.product_title,
+            channel_line_id=line_id or str(position),  # stable for a given order; Cdiscount ships whole orders
+            sku=offer.seller_product_id if offer is not None else None,
+            gtin=offer.product_gtin if offer is not None else None,
+            title=offer.product_title if offer is not None else None,
             quantity=quantity,
             unit_price=unit_price,
             shipping=shipping,
             options=options,
             channel_status=status,
-            supply_mode=offer.supply_mode,
+            supply_mode=offer.supply_mode if offer is not None else None,
             shippable=seller,
         )

@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 
 from portside.core.errors import MappingError
-from portside.core.model import (
-    Address,
-    Customer,
-    Discount,
-    Fee,
-    Money,
-    Order,
-    OrderFlag,
-    OrderLine,
-    OrderStatus,
-    OrderTotals,
-)
+from portside.core.model import Order, OrderFlag, OrderLine, OrderStatus
 from portside.core.ports import SkippedOrder
 
-from .addresses import full_name, pickup_point, recipient_name, to_address
+from .addresses import customer_of, full_name, pickup_point, recipient_name, to_address
 from .ids import StoreOrderIds
-from .lines import ZERO, LineMapper, LineMoney
+from .lines import LineMapper, LineMoney
 from .pickup import DeliveryModes
 from .schemas import WireLine, WireOrder
-from .statuses import DEFAULT_STATUS_MAPPING
+from .statuses import DEFAULT_STATUS_MAPPING, SELLER_SUPPLY_MODE
+from .totals import order_money
 
 CHANNEL = "cdiscount"
-DISCOUNT_LABEL = "Cdiscount discount (selling price below the offer price)"
 NO_SELLER_LINE = "no line is shipped by the seller (every line is Fulfillment or Xdock)"
 
 
@@ -72,14 +61,14 @@ def _utc(moment: datetime | None) -> datetime | None:
     return None if moment is None else _aware(moment)
 
 
-def _line_ship_by(lines: list[WireLine]) -> datetime | None:
-    """Earliest ``delivery.shippedAtMax`` of the lines, when the order has none of its own."""
-    known = [_utc(line.delivery.shipped_at_max) for line in lines if line.delivery and line.delivery.shipped_at_max]
-    return min(d for d in known if d is not None) if known else None
-
-
-def _money(amount: Decimal, mapper: LineMapper) -> Money:
-    return Money(amount=amount, currency=mapper.currency) if amount else mapper.zero
+def _line_ship_by(lines: list[WireLine], seller: list[bool]) -> datetime | None:
+    """Earliest ``delivery.shippedAtMax`` of the seller's lines, when the order has none of its own."""
+    known = [
+        _aware(line.delivery.shipped_at_max)
+        for line, mine in zip(lines, seller, strict=True)
+        if mine and line.delivery and line.delivery.shipped_at_max
+    ]
+    return min(known) if known else None
 
 
 def _map(wire: WireOrder, ctx: MappingContext) -> Order | SkippedOrder:
@@ -87,11 +76,11 @@ def _map(wire: WireOrder, ctx: MappingContext) -> Order | SkippedOrder:
     if not channel_order_id:
         raise MappingError("empty orderId")
     wire_lines = wire.lines or []
-    # Inline is_seller_line: Fulfillment/Xdock lines are Octopia's to ship (§4.3).
+    # Fulfillment/Xdock lines are Octopia's to ship (§4.3): statuses.is_seller_mode, inlined (bench/).
     seller_flags = [
         line.offer is None
         or (mode := line.offer.supply_mode) is None
-        or mode == "Seller"
+        or mode == SELLER_SUPPLY_MODE
         or mode.strip().casefold() == "seller"
         for line in wire_lines
     ]
@@ -142,31 +131,7 @@ def _map(wire: WireOrder, ctx: MappingContext) -> Order | SkippedOrder:
     elif ship_line.delivery is not None:
         delivery = ctx.modes.method(ship_line.delivery.mode, False)
 
-    fees: tuple[Fee, ...] = ()
-    fees_total = ZERO
-    if wire.service_fees:
-        for fee in wire.service_fees:
-            if fee.amount is not None:
-                amount = mapper.money(fee.amount)
-                fees_total += amount.amount
-                fees += (Fee(label=(fee.label or "").strip() or "Service fee", amount=amount),)
-    discount_total = sums.items_gap + sums.shipping_gap
-    discounts: tuple[Discount, ...] = ()
-    if discount_total > 0:
-        discounts = (Discount(label=DISCOUNT_LABEL, amount=_money(discount_total, mapper), funded_by="marketplace"),)
-    paid = wire.total_price.selling_price if wire.total_price is not None else None
-    totals = OrderTotals(
-        # Items and shipping at the offer price, so items + shipping + fees - discounts = what was paid.
-        items=_money(sums.items_paid + sums.items_gap, mapper),
-        shipping=_money(sums.shipping_paid + sums.shipping_gap, mapper),
-        discounts=discounts[0].amount if discounts else mapper.zero,
-        fees=_money(fees_total, mapper) if fees else mapper.zero,
-        grand_total=(
-            mapper.money(paid)
-            if paid is not None
-            else _money(sums.items_paid + sums.shipping_paid + fees_total, mapper)
-        ),
-    )
+    totals, discounts, fees = order_money(wire, sums, mapper)
     return Order(
         id=ctx.order_id(channel_order_id),
         store_id=ctx.store_id,
@@ -177,9 +142,9 @@ def _map(wire: WireOrder, ctx: MappingContext) -> Order | SkippedOrder:
         status=status,
         placed_at=placed_at,
         updated_at=updated_at,
-        ship_by=_utc(wire.shipped_at_max or _line_ship_by(wire_lines)),
+        ship_by=_utc(wire.shipped_at_max) or _line_ship_by(wire_lines, seller_flags),
         currency=currency,
-        customer=_customer(billing_address, shipping_address),
+        customer=customer_of(billing_address, shipping_address),
         billing_address=billing_address,
         shipping_address=shipping_address,
         delivery=delivery,
@@ -190,19 +155,4 @@ def _map(wire: WireOrder, ctx: MappingContext) -> Order | SkippedOrder:
         fees=fees,
         lines=tuple(lines),
         flags=flags,
-    )
-
-
-def _customer(billing: Address | None, shipping: Address | None) -> Customer:
-    """The buyer: billing name; phone and e-mail from the shipping address, else the billing one (§4.3)."""
-    if billing is None:
-        if shipping is None:
-            return Customer()
-        return Customer(name=shipping.name, email=shipping.email, phone=shipping.phone)
-    if shipping is None:
-        return Customer(name=billing.name, email=billing.email, phone=billing.phone)
-    return Customer(
-        name=billing.name or shipping.name,
-        email=shipping.email or billing.email,
-        phone=shipping.phone or billing.phone,
     )

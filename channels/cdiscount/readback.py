@@ -8,7 +8,7 @@ from portside.core.errors import ChannelUnavailable
 
 from .client import OctopiaClient, order_path
 from .schemas import WireOrderState, decoder
-from .statuses import NON_SHIPPABLE_LINE_STATUSES, SELLER_SUPPLY_MODE
+from .statuses import NON_SHIPPABLE_LINE_STATUSES, is_seller_mode
 
 
 async def read_state(client: OctopiaClient, order_id: str) -> WireOrderState:
@@ -30,11 +30,10 @@ def parcel_numbers(state: WireOrderState) -> set[str]:
 
 
 def has_seller_line(state: WireOrderState) -> bool:
-    """Whether a line is left for the seller to ship: Octopia ships Fulfillment/Xdock lines itself
-    (§4.3, an absent supply mode is the seller's), and cancelled or refused lines ship with nobody."""
+    """Whether a line is left for the seller to ship: Octopia ships Fulfillment/Xdock lines itself (§4.3),
+    and cancelled or refused lines ship with nobody."""
     for line in state.lines or ():
-        mode = line.offer.supply_mode if line.offer is not None else None
-        if mode is not None and mode.strip().casefold() != SELLER_SUPPLY_MODE:
+        if not is_seller_mode(line.offer.supply_mode if line.offer is not None else None):
             continue
         if line.status is None or line.status.casefold() not in NON_SHIPPABLE_LINE_STATUSES:
             return True

@@ -47,7 +47,13 @@ ENDED_STATUSES = frozenset({"Refused", "Cancelled", "Rejected"})
 NON_SHIPPABLE_LINE_STATUSES = frozenset({"cancelled", "cancelrequest", "refused", "rejected"})
 
 # Only ``Seller`` lines are shipped by the seller; ``Fulfillment`` and ``Xdock`` are Octopia's (§4.3).
-SELLER_SUPPLY_MODE = "seller"
+SELLER_SUPPLY_MODE = "Seller"
+
+
+def is_seller_mode(supply_mode: str | None) -> bool:
+    """Whether the seller ships a line with this ``offer.supplyMode``; an absent one is the seller's, as
+    on every order before Octopia's fulfilment existed. Matched loosely (case, spaces)."""
+    return supply_mode is None or supply_mode == SELLER_SUPPLY_MODE or supply_mode.strip().casefold() == "seller"
 
 
 def status_for(channel_status: str) -> OrderStatus | None:

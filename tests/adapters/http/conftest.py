@@ -11,21 +11,15 @@ import pytest
 
 from portside.adapters.http import HttpClient, RetryPolicy
 from tests.support.aioresponses_shim import mock_http  # noqa: F401  (the fixture, re-exported)
-
-
-class Sleeps(list[float]):
-    """Every delay the client asked for, in order; returns at once."""
-
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
+from tests.support.recorded_sleeps import RecordedSleeps
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
+def sleeps() -> RecordedSleeps:
+    return RecordedSleeps()
 
 
 @pytest.fixture
-async def client(sleeps: Sleeps) -> AsyncIterator[HttpClient]:
+async def client(sleeps: RecordedSleeps) -> AsyncIterator[HttpClient]:
     async with aiohttp.ClientSession() as session:
         yield HttpClient(session, retry=RetryPolicy(attempts=3), sleep=sleeps, rng=random.Random(7))

@@ -22,6 +22,7 @@ from portside.core.model import Store
 from portside.core.ports import ChannelBundle
 from portside.testing.clock import FixedClock
 from tests.support.aioresponses_shim import mock_http  # noqa: F401  (the fixture, re-exported)
+from tests.support.recorded_sleeps import RecordedSleeps
 
 from .sandbox_harness import NOW, Harness
 
@@ -29,11 +30,6 @@ AUTH_URL = "https://auth.octopia.test/auth/realms/maas/protocol/openid-connect/t
 API = "https://api.octopia.test/seller/v2"
 SECRET = "Sup3r-S3cret-Value-42"
 SELLER_ID = "123456"
-
-
-class Sleeps(list[float]):
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
 
 
 def make_store(store_id: str = "store-1", *, credentials: dict[str, Any] | None = None, **settings: Any) -> Store:
@@ -54,12 +50,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
+def sleeps() -> RecordedSleeps:
+    return RecordedSleeps()
 
 
 @pytest.fixture
-async def http_client(sleeps: Sleeps) -> AsyncIterator[HttpClient]:
+async def http_client(sleeps: RecordedSleeps) -> AsyncIterator[HttpClient]:
     async with aiohttp.ClientSession() as session:
         yield HttpClient(session, retry=RetryPolicy(attempts=3), sleep=sleeps, rng=random.Random(3))
 

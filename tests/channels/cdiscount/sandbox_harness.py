@@ -16,18 +16,11 @@ from portside.channels.registry import ChannelDeps
 from portside.core.model import Order, Store
 from portside.core.ports import ChannelBundle, MappingFailure, SkippedOrder
 from portside.testing.clock import FixedClock
+from tests.support.recorded_sleeps import RecordedSleeps
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SINCE = NOW - timedelta(days=60)
 Wire = dict[str, Any]
-
-
-class NoWait(list[float]):
-    """The client's sleeps (backoff, Retry-After), recorded and skipped: the sandbox's faults are counted,
-    not timed, so waiting would only slow the tests."""
-
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
 
 
 def sandbox_store(sandbox: RunningSandbox, store_id: str = "sandbox-store", **settings: Any) -> Store:
@@ -67,7 +60,7 @@ class Harness:
 
     def __init__(self, sandbox: RunningSandbox, session: aiohttp.ClientSession, **settings: Any) -> None:
         self.sandbox = sandbox
-        self.sleeps = NoWait()
+        self.sleeps = RecordedSleeps()  # backoff and Retry-After recorded, not waited
         self.http = HttpClient(session, retry=RetryPolicy(attempts=4), sleep=self.sleeps, rng=random.Random(5))
         self.store = sandbox_store(sandbox, **settings)
         self.store_id = self.store.id

@@ -5,26 +5,19 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+import msgspec
 import pytest
 
 from portside.core.errors import ChannelAuthFailed, ChannelRejected, ChannelUnavailable, OutcomeUnknown
 from portside.core.model import DeliveryKind, OrderStatus, PickupCarrier, Shipment
 from portside.core.ports import NotificationLookup
+from portside.testing.channel_contract import contract_shipment
 
 from .sandbox_harness import NOW, SINCE, Harness, expected_skips
 
 
 def shipment_for(order: Any, carrier: str = "colissimo", tracking: str = "6A12345678901", **kw: Any) -> Shipment:
-    return Shipment(
-        id=f"ship-{order.channel_order_id}",
-        order_id=order.id,
-        store_id=order.store_id,
-        carrier=carrier,
-        tracking_number=tracking,
-        shipped_at=NOW,
-        created_at=NOW,
-        **kw,
-    )
+    return msgspec.structs.replace(contract_shipment(order, carrier, tracking_number=tracking), **kw)
 
 
 def assert_complete(h: Harness, orders: list[Any], failures: list[Any], skipped: list[Any]) -> None:
