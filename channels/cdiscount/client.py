@@ -6,6 +6,8 @@ import logging
 from collections.abc import Mapping
 from urllib.parse import quote
 
+import aiohttp
+
 from portside.adapters.http import (
     HttpClient,
     HttpError,
@@ -110,3 +112,10 @@ class OctopiaClient:
             ) from None
         except HttpError as exc:
             raise ChannelError(f"{what}: {self._redact(str(exc))}") from None
+        except aiohttp.ClientError as exc:
+            # A transport failure the shared client does not classify (e.g. a connection reset while
+            # sending): the request may have reached Octopia, so a POST's outcome is unknown.
+            detail = f"{what}: {type(exc).__name__} ({self._redact(str(exc))})"
+            if idempotent:
+                raise ChannelUnavailable(f"Octopia is unavailable ({detail}); portside will retry.") from None
+            raise OutcomeUnknown(f"{detail}; it may have been applied.") from None

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 import pytest
 from yarl import URL
 
@@ -193,6 +194,17 @@ async def test_a_timeout_is_retried_for_a_get_and_ambiguous_for_a_post(connect, 
     with pytest.raises(OutcomeUnknown):
         await client.post_json("/orders/X1/shipments", b"[]")
     assert len(calls(mock_http, "POST", SHIPMENTS)) == 1
+
+
+async def test_a_transport_error_the_shared_client_lets_through_is_still_typed(connect, mock_http) -> None:
+    give_token(mock_http)
+    mock_http.get(ORDERS, exception=aiohttp.ClientConnectionResetError("reset"))
+    mock_http.post(SHIPMENTS, exception=aiohttp.ClientConnectionResetError("reset"))
+    client = connect().client
+    with pytest.raises(ChannelUnavailable):
+        await client.get("/orders")
+    with pytest.raises(OutcomeUnknown):
+        await client.post_json("/orders/X1/shipments", b"[]")
 
 
 async def test_problem_json_becomes_a_typed_rejection_with_field_errors(connect, mock_http) -> None:
