@@ -1,0 +1,173 @@
+"""Stores: connect one (credentials proven with the channel before saving), change it, deactivate it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+import msgspec
+
+from ..errors import ChannelAuthFailed, ChannelRejected, ValidationFailed
+from ..model import AcceptancePolicy, Store
+from ..ports import ChannelCapabilities, Clock, UnitOfWorkFactory
+from .ids import new_id
+from .tenancy import owned_store
+from .validation import convert_fields, merge_patch, redact, string_leaves
+
+DEFAULT_SYNC_INTERVAL_S = 900
+
+Verify = Callable[[Store], Awaitable[None]]  # raises ChannelAuthFailed/ChannelRejected when refused
+
+
+class ChannelConfig(Protocol):
+    """What the core needs of a channel plugin to accept a store's configuration."""
+
+    @property
+    def credentials_type(self) -> type[msgspec.Struct]: ...
+    @property
+    def settings_type(self) -> type[msgspec.Struct]: ...
+    @property
+    def capabilities(self) -> ChannelCapabilities: ...
+
+
+class StoreDraft(msgspec.Struct, frozen=True, kw_only=True):
+    channel: str
+    name: str
+    credentials: dict[str, Any]
+    settings: dict[str, Any] = {}
+    acceptance_policy: AcceptancePolicy = AcceptancePolicy.manual
+    sync_interval_s: int | None = None  # None: the default, or the channel's minimum if higher
+
+
+class StoreChanges(msgspec.Struct, frozen=True, kw_only=True):
+    """Fields left None stay as they are; ``credentials`` and ``settings`` are merge patches."""
+
+    name: str | None = None
+    credentials: dict[str, Any] | None = None
+    settings: dict[str, Any] | None = None
+    acceptance_policy: AcceptancePolicy | None = None
+    sync_interval_s: int | None = None
+    active: bool | None = None
+
+
+def _check_config(config: ChannelConfig, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> None:
+    problems: dict[str, str] = {}
+    for what, kind, data, secret in (
+        ("credentials", config.credentials_type, credentials, True),
+        ("settings", config.settings_type, settings, False),
+    ):
+        try:
+            convert_fields(dict(data), kind, what=what, prefix=what, secret=secret)
+        except ValidationFailed as exc:
+            problems.update(exc.problems)
+    if problems:
+        raise ValidationFailed("the store's configuration is not what the channel expects", problems)
+
+
+def _interval(config: ChannelConfig, requested: int | None) -> int:
+    minimum = max(60, config.capabilities.min_poll_interval_s)
+    if requested is None:
+        return max(DEFAULT_SYNC_INTERVAL_S, minimum)
+    if requested < minimum:
+        raise ValidationFailed(
+            f"this channel may be polled at most every {minimum} s", {"sync_interval_s": f"at least {minimum}"}
+        )
+    return requested
+
+
+async def _verified(store: Store, verify: Verify) -> None:
+    try:
+        await verify(store)
+    except ChannelRejected as exc:
+        # The channel's own words tell the seller what to fix; masked in case they quote a credential.
+        reason = redact(str(exc), string_leaves(store.credentials))
+        problems = {"credentials": reason}
+        if not isinstance(exc, ChannelAuthFailed):
+            problems.update({f"channel.{k}": "; ".join(v) for k, v in exc.field_errors.items()})
+        raise ValidationFailed(f"the marketplace refused the store: {reason}", problems) from None
+
+
+def _config(channels: Mapping[str, ChannelConfig], name: str) -> ChannelConfig:
+    config = channels.get(name)
+    if config is None:
+        installed = ", ".join(sorted(channels)) or "none"
+        raise ValidationFailed(
+            f"unknown channel {name!r}; installed channels: {installed}", {"channel": f"one of: {installed}"}
+        )
+    return config
+
+
+async def connect_store(
+    account_id: str,
+    draft: StoreDraft,
+    *,
+    channels: Mapping[str, ChannelConfig],
+    verify: Verify,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+) -> Store:
+    """Save a store the channel accepted, due for its first sync now. Nothing is saved on any error."""
+    config = _config(channels, draft.channel)
+    if not draft.name.strip():
+        raise ValidationFailed("a store needs a name", {"name": "must not be empty"})
+    _check_config(config, draft.credentials, draft.settings)
+    store = Store(
+        id=new_id(),
+        account_id=account_id,
+        channel=draft.channel,
+        name=draft.name.strip(),
+        credentials=dict(draft.credentials),
+        settings=dict(draft.settings),
+        acceptance_policy=draft.acceptance_policy,
+        sync_interval_s=_interval(config, draft.sync_interval_s),
+        created_at=clock.now(),
+    )
+    await _verified(store, verify)
+    async with uow() as u:
+        await u.stores.add(store)
+        await u.sync_leases.schedule(store.id, clock.now())
+        await u.commit()
+    return store
+
+
+async def update_store(
+    account_id: str,
+    store_id: str,
+    changes: StoreChanges,
+    *,
+    channels: Mapping[str, ChannelConfig],
+    verify: Verify,
+    uow: UnitOfWorkFactory,
+    clock: Clock,
+) -> Store:
+    """Apply ``changes``; new credentials or settings are proven with the channel before they are saved.
+    Deactivating keeps the store and its orders; reactivating makes it due for a sync now."""
+    async with uow() as u:
+        store = await owned_store(u, account_id, store_id)
+    config = _config(channels, store.channel)
+    if changes.name is not None and not changes.name.strip():
+        raise ValidationFailed("a store needs a name", {"name": "must not be empty"})
+    credentials = (
+        store.credentials if changes.credentials is None else merge_patch(store.credentials, changes.credentials)
+    )
+    settings = store.settings if changes.settings is None else merge_patch(store.settings, changes.settings)
+    _check_config(config, credentials, settings)
+    updated = msgspec.structs.replace(
+        store,
+        name=store.name if changes.name is None else changes.name.strip(),
+        credentials=credentials,
+        settings=settings,
+        acceptance_policy=changes.acceptance_policy or store.acceptance_policy,
+        sync_interval_s=store.sync_interval_s
+        if changes.sync_interval_s is None
+        else _interval(config, changes.sync_interval_s),
+        active=store.active if changes.active is None else changes.active,
+    )
+    if updated.active and (credentials != store.credentials or settings != store.settings):
+        await _verified(updated, verify)
+    async with uow() as u:
+        await u.stores.update(updated)
+        if updated.active and not store.active:
+            await u.sync_leases.schedule(store.id, clock.now())
+        await u.commit()
+    return updated
