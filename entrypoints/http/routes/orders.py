@@ -1,0 +1,170 @@
+"""Orders: list with filters and keyset pages, read, internal notes, activity, accept and refuse."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from portside.core.services.acceptance import decide_order
+from portside.core.services.order_listing import OrderFilter, list_orders
+from portside.core.services.order_notes import set_internal_notes
+from portside.core.services.tenancy import owned_order
+
+from ..decoding import read_json, read_query
+from ..pagination import decode_cursor, encode_cursor
+from ..respond import json_response
+from ..routing import Body, Operation, Reply
+from ..schemas.orders import (
+    AcceptBody,
+    ActivityJson,
+    ActivityList,
+    DecisionJson,
+    OrderJson,
+    OrderList,
+    OrderPatch,
+    OrderQueryParams,
+    RefuseBody,
+)
+from ..state import PORTSIDE, account_id
+from ..views import order_json
+
+
+async def list_orders_route(request: web.Request) -> web.Response:
+    query = read_query(request, OrderQueryParams)
+    after = decode_cursor(query.cursor) if query.cursor is not None else None
+    filters = OrderFilter(
+        store_id=query.store_id,
+        statuses=tuple(query.status) if query.status else None,
+        modified_since=query.updated_since,
+        pickup_carrier=query.pickup_carrier,
+    )
+    page = await list_orders(
+        account_id(request), filters, uow=request.app[PORTSIDE].uow, limit=query.limit, after=after
+    )
+    items = [order_json(r.order, modified_at=r.modified_at) for r in page.records]
+    cursor = None if page.next_after is None else encode_cursor(page.next_after)
+    return json_response(OrderList(items=items, next_cursor=cursor))
+
+
+async def get_order(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        record = await owned_order(u, account_id(request), request.match_info["id"])
+    return json_response(order_json(record.order, modified_at=record.modified_at))
+
+
+async def patch_order(request: web.Request) -> web.Response:
+    app = request.app[PORTSIDE]
+    async with app.uow() as u:  # 404 before 422
+        await owned_order(u, account_id(request), request.match_info["id"])
+    body = await read_json(request, OrderPatch)
+    record = await set_internal_notes(
+        account_id(request), request.match_info["id"], body.internal_notes, uow=app.uow, clock=app.clock
+    )
+    return json_response(order_json(record.order, modified_at=record.modified_at))
+
+
+async def order_activity(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        record = await owned_order(u, account_id(request), request.match_info["id"])
+        found = await u.activity.list_for_order(record.order.id)
+    items = [ActivityJson(id=a.id, kind=a.kind, at=a.at, detail=dict(a.detail)) for a in found]
+    return json_response(ActivityList(items=items))
+
+
+async def _decide(request: web.Request, *, accept: bool, reason: str | None) -> web.Response:
+    app = request.app[PORTSIDE]
+    async with app.uow() as u:
+        record = await owned_order(u, account_id(request), request.match_info["id"])
+    bundle = await app.channels.for_store(record.order.store_id)
+    message = await decide_order(
+        record.order.id,
+        accept=accept,
+        reason=reason,
+        uow=app.uow,
+        clock=app.clock,
+        acceptance_supported=bundle.capabilities.acceptance,
+    )
+    decision = "accept" if message.payload.get("accept") else "refuse"
+    body = DecisionJson(
+        order_id=record.order.id, decision=decision, delivery=message.status.value, message_id=message.id
+    )
+    return json_response(body, status=202)
+
+
+async def accept_order(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        await owned_order(u, account_id(request), request.match_info["id"])
+    await read_json(request, AcceptBody, optional=True)
+    return await _decide(request, accept=True, reason=None)
+
+
+async def refuse_order(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        await owned_order(u, account_id(request), request.match_info["id"])
+    body = await read_json(request, RefuseBody, optional=True)
+    return await _decide(request, accept=False, reason=body.reason)
+
+
+def operations() -> list[Operation]:
+    one = {200: Reply("the order", OrderJson)}
+    decided = {202: Reply("the decision, queued for the marketplace (a repeat finds the first)", DecisionJson)}
+    decide_doc = "Only for orders awaiting acceptance, on channels that take decisions; otherwise 409."
+    return [
+        Operation(
+            "GET",
+            "/v1/orders",
+            list_orders_route,
+            "listOrders",
+            "List orders",
+            "orders",
+            {200: Reply("a page of orders, oldest change first", OrderList)},
+            description="Keyset pages in the order portside last changed them (modified_at, id): follow "
+            "next_cursor until it is null; no order is skipped or repeated while you page.",
+            query=OrderQueryParams,
+            problems=(404,),
+        ),
+        Operation("GET", "/v1/orders/{id}", get_order, "getOrder", "Read an order", "orders", one),
+        Operation(
+            "PATCH",
+            "/v1/orders/{id}",
+            patch_order,
+            "updateOrder",
+            "Set the internal notes",
+            "orders",
+            one,
+            description="The seller's notes: kept by every sync, recorded in the activity as note_changed.",
+            body=Body(OrderPatch),
+        ),
+        Operation(
+            "GET",
+            "/v1/orders/{id}/activity",
+            order_activity,
+            "getOrderActivity",
+            "What happened to an order",
+            "orders",
+            {200: Reply("activity, oldest first", ActivityList)},
+        ),
+        Operation(
+            "POST",
+            "/v1/orders/{id}/accept",
+            accept_order,
+            "acceptOrder",
+            "Accept an order",
+            "orders",
+            decided,
+            description=decide_doc,
+            body=Body(AcceptBody, required=False),
+            problems=(409, 503),
+        ),
+        Operation(
+            "POST",
+            "/v1/orders/{id}/refuse",
+            refuse_order,
+            "refuseOrder",
+            "Refuse an order",
+            "orders",
+            decided,
+            description=decide_doc,
+            body=Body(RefuseBody, required=False),
+            problems=(409, 503),
+        ),
+    ]

@@ -1,0 +1,137 @@
+"""Stores: connect (credentials proven first), list, read, change, deactivate."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from portside.core.model import Store
+from portside.core.services.stores import StoreChanges, StoreDraft, connect_store, update_store
+from portside.core.services.tenancy import owned_store
+
+from ..channels import installed, offered, verifier
+from ..decoding import read_json
+from ..respond import json_response
+from ..routing import Body, Operation, Reply
+from ..schemas.stores import StoreCreate, StoreJson, StoreList, StorePatch
+from ..state import PORTSIDE, account_id
+
+
+def store_json(store: Store) -> StoreJson:
+    # Credentials are deliberately absent: no route ever returns them.
+    return StoreJson(
+        id=store.id,
+        channel=store.channel,
+        name=store.name,
+        settings=dict(store.settings),
+        acceptance_policy=store.acceptance_policy,
+        sync_interval_s=store.sync_interval_s,
+        active=store.active,
+        created_at=store.created_at,
+    )
+
+
+async def create_store(request: web.Request) -> web.Response:
+    body = await read_json(request, StoreCreate)
+    app = request.app[PORTSIDE]
+    draft = StoreDraft(
+        channel=body.channel,
+        name=body.name,
+        credentials=body.credentials,
+        settings=body.settings,
+        acceptance_policy=body.acceptance_policy,
+        sync_interval_s=body.sync_interval_s,
+    )
+    store = await connect_store(
+        account_id(request), draft, channels=offered(request), verify=verifier(request), uow=app.uow, clock=app.clock
+    )
+    return json_response(store_json(store), status=201, headers={"Location": f"/v1/stores/{store.id}"})
+
+
+async def list_stores(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        stores = await u.stores.find(account_id=account_id(request))
+    return json_response(StoreList(items=[store_json(s) for s in stores]))
+
+
+async def get_store(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:
+        store = await owned_store(u, account_id(request), request.match_info["id"])
+    return json_response(store_json(store))
+
+
+async def _change(request: web.Request, changes: StoreChanges) -> web.Response:
+    app = request.app[PORTSIDE]
+    store = await update_store(
+        account_id(request),
+        request.match_info["id"],
+        changes,
+        channels=installed(request),
+        verify=verifier(request),
+        uow=app.uow,
+        clock=app.clock,
+    )
+    return json_response(store_json(store))
+
+
+async def patch_store(request: web.Request) -> web.Response:
+    async with request.app[PORTSIDE].uow() as u:  # 404 before 422: the id is checked first
+        await owned_store(u, account_id(request), request.match_info["id"])
+    body = await read_json(request, StorePatch)
+    changes = StoreChanges(
+        name=body.name,
+        credentials=body.credentials,
+        settings=body.settings,
+        acceptance_policy=body.acceptance_policy,
+        sync_interval_s=body.sync_interval_s,
+        active=body.active,
+    )
+    return await _change(request, changes)
+
+
+async def delete_store(request: web.Request) -> web.Response:
+    return await _change(request, StoreChanges(active=False))
+
+
+def operations() -> list[Operation]:
+    one = {200: Reply("the store", StoreJson)}
+    return [
+        Operation(
+            "POST",
+            "/v1/stores",
+            create_store,
+            "createStore",
+            "Connect a store",
+            "stores",
+            {201: Reply("the store, due for its first sync now", StoreJson, headers={"Location": "the store's URL"})},
+            description="Checks the credentials with the marketplace before saving; a refusal is a 422 "
+            "carrying the marketplace's reason. Credentials are encrypted at rest and never returned.",
+            body=Body(StoreCreate),
+            problems=(503,),
+        ),
+        Operation(
+            "GET", "/v1/stores", list_stores, "listStores", "List stores", "stores", {200: Reply("stores", StoreList)}
+        ),
+        Operation("GET", "/v1/stores/{id}", get_store, "getStore", "Read a store", "stores", one),
+        Operation(
+            "PATCH",
+            "/v1/stores/{id}",
+            patch_store,
+            "updateStore",
+            "Change a store",
+            "stores",
+            one,
+            description="Name, credentials, settings (carrier and delivery-mode overrides live there), acceptance "
+            "policy, sync interval, active. New credentials or settings are checked with the marketplace first.",
+            body=Body(StorePatch),
+            problems=(503,),
+        ),
+        Operation(
+            "DELETE",
+            "/v1/stores/{id}",
+            delete_store,
+            "deactivateStore",
+            "Deactivate a store",
+            "stores",
+            {200: Reply("the store, inactive: no more syncs; its orders and history are kept", StoreJson)},
+        ),
+    ]

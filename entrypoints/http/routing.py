@@ -1,0 +1,89 @@
+"""The route table: each operation declared once, so routing, auth and the OpenAPI document agree."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+JSON = "application/json"
+
+_PARAM = re.compile(r"{(\w+)}")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """One documented answer: its schema (a Struct type, None for no body) and media type."""
+
+    description: str
+    schema: Any = None
+    media_type: str = JSON
+    headers: Mapping[str, str] = field(default_factory=dict)  # header name → description
+
+
+@dataclass(frozen=True)
+class Body:
+    """A request body: a Struct decoded from JSON, or raw media (``schema`` None) described in words."""
+
+    schema: Any
+    media_types: tuple[str, ...] = (JSON,)
+    required: bool = True
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Header:
+    name: str
+    description: str
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Operation:
+    method: str
+    path: str
+    handler: Handler
+    operation_id: str
+    summary: str
+    tag: str
+    replies: Mapping[int, Reply]
+    description: str = ""
+    body: Body | None = None
+    query: type[msgspec.Struct] | None = None
+    params: Mapping[str, Any] = field(default_factory=dict)  # path parameter → type (default str)
+    headers: tuple[Header, ...] = ()
+    problems: tuple[int, ...] = ()  # error statuses besides the ones every operation can answer
+    public: bool = False  # no API key needed
+
+    @property
+    def path_params(self) -> list[str]:
+        return _PARAM.findall(self.path)
+
+
+def problem_statuses(op: Operation) -> list[int]:
+    """Every error status ``op`` can answer, for its documentation."""
+    statuses = {500, *op.problems}
+    if not op.public:
+        statuses.add(401)
+    if op.path_params and not op.public:
+        statuses.add(404)
+    if op.body is not None or op.query is not None or op.path_params:
+        statuses.add(422)
+    if op.body is not None:
+        statuses.update({400, 413, 415} if op.body.schema is not None else {413, 415})
+    return sorted(statuses)
+
+
+def add_routes(app: web.Application, operations: list[Operation]) -> None:
+    seen: set[tuple[str, str]] = set()
+    for op in operations:
+        key = (op.method, op.path)
+        if key in seen:
+            raise ValueError(f"route declared twice: {op.method} {op.path}")
+        seen.add(key)
+        app.router.add_route(op.method, op.path, op.handler, name=op.operation_id)

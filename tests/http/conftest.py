@@ -1,0 +1,132 @@
+"""The API over in-memory storage and the fake channel: a client that checks every answer against the
+OpenAPI document, tenants with API keys, and helpers to connect stores and import orders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+
+from portside.adapters.memory import MemoryStorage
+from portside.channels.registry import ChannelRegistry
+from portside.core.model import Address, PickupCarrier, PickupPoint
+from portside.core.ports import UnitOfWorkFactory
+from portside.core.services import ImportSettings, RelaySettings
+from portside.entrypoints.application import Portside
+from portside.entrypoints.channel_provider import StoreChannels
+from portside.entrypoints.http import build_http_app
+from portside.testing.clock import FixedClock
+from portside.testing.fake_channel import FakeChannelPlugin
+from portside.testing.fake_directory import FakeDirectory
+
+from .support import Api, RecordingMetrics, Tenant, make_tenant
+
+NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+def relay_points() -> list[PickupPoint]:
+    def point(point_id: str, lat: float, lon: float, postal_code: str) -> PickupPoint:
+        return PickupPoint(
+            carrier=PickupCarrier.mondial_relay,
+            point_id=point_id,
+            name=f"RELAIS {point_id}",
+            address=Address(line1="1 rue du Port", postal_code=postal_code, city="Paris", country="FR"),
+            country="FR",
+            latitude=lat,
+            longitude=lon,
+        )
+
+    return [
+        point("005680", 48.857, 2.370, "75011"),
+        point("012345", 48.860, 2.380, "75011"),
+        point("077777", 45.76, 4.83, "69003"),
+    ]
+
+
+def build_portside(
+    uow: UnitOfWorkFactory, clock: FixedClock, plugin: FakeChannelPlugin, directory: FakeDirectory
+) -> Portside:
+    channels = StoreChannels(registry=ChannelRegistry([plugin]), uow=uow, deps=None)  # type: ignore[arg-type]
+    return Portside(
+        uow=uow,
+        clock=clock,
+        channels=channels,
+        directories={PickupCarrier.mondial_relay: directory},
+        worker_id="http-tests",
+        import_settings=ImportSettings(),
+        relay_settings=RelaySettings(base_backoff_s=0.01, max_attempts=3),
+    )
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(NOW)
+
+
+@pytest.fixture
+def plugin() -> FakeChannelPlugin:
+    return FakeChannelPlugin()
+
+
+@pytest.fixture
+def directory() -> FakeDirectory:
+    return FakeDirectory(PickupCarrier.mondial_relay, relay_points())
+
+
+@pytest.fixture
+def storage() -> MemoryStorage:
+    return MemoryStorage()
+
+
+@pytest.fixture
+def portside(
+    storage: MemoryStorage, clock: FixedClock, plugin: FakeChannelPlugin, directory: FakeDirectory
+) -> Portside:
+    return build_portside(storage, clock, plugin, directory)
+
+
+@pytest.fixture
+def metrics() -> RecordingMetrics:
+    return RecordingMetrics()
+
+
+@pytest.fixture
+def app(portside: Portside, metrics: RecordingMetrics) -> web.Application:
+    return build_http_app(portside, metrics=metrics)
+
+
+@pytest.fixture
+async def client(app: web.Application) -> AsyncIterator[TestClient]:
+    async with TestClient(TestServer(app, host="127.0.0.1")) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+async def api(client: TestClient) -> Api:
+    """An anonymous client; ``api.as_(tenant)`` speaks for a tenant."""
+    return await Api.connect(client)
+
+
+TenantFactory = Callable[[str], Coroutine[Any, Any, Tenant]]
+
+
+@pytest.fixture
+def new_tenant(portside: Portside, api: Api) -> TenantFactory:
+    async def make(name: str) -> Tenant:
+        return await make_tenant(portside, api, name)
+
+    return make
+
+
+@pytest.fixture
+async def alice(new_tenant: TenantFactory) -> Tenant:
+    return await new_tenant("Alice's shop")
+
+
+@pytest.fixture
+async def bob(new_tenant: TenantFactory) -> Tenant:
+    return await new_tenant("Bob's shop")
