@@ -40,7 +40,9 @@ class HttpResponse(msgspec.Struct, frozen=True, kw_only=True):
 def where(url: str) -> str:
     """Host and path of ``url`` for messages: never the query string, which may carry secrets."""
     parts = urlsplit(url)
-    return f"{parts.netloc}{parts.path}"
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{host}{port}{parts.path}"  # never user:password@ either
 
 
 def create_session(*, connections: int = 100) -> aiohttp.ClientSession:
@@ -96,7 +98,13 @@ class HttpClient:
                 # Nothing reached the server: safe to repeat whatever the method.
                 failure: Exception = HttpUnavailable(f"{target}: cannot connect ({exc.os_error or exc})")
                 delay = policy.backoff(attempt, self._rng)
-            except (TimeoutError, aiohttp.ServerDisconnectedError, aiohttp.ClientPayloadError, aiohttp.ClientOSError):
+            except (
+                TimeoutError,
+                aiohttp.ServerDisconnectedError,
+                aiohttp.ClientPayloadError,
+                aiohttp.ClientOSError,
+                aiohttp.ClientConnectionResetError,  # not a ClientOSError: a reset mid-write
+            ):
                 if not safe_to_repeat:
                     raise HttpOutcomeUnknown(
                         f"{target}: no answer within {timeout_s:g} s; it may have been applied"

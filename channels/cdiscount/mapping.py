@@ -6,11 +6,10 @@ from datetime import UTC, datetime
 from decimal import InvalidOperation
 
 from portside.core.errors import MappingError
-from portside.core.model import Order, OrderFlag, OrderLine, OrderStatus
+from portside.core.model import Order, OrderFlag, OrderLine, OrderStatus, StoreOrderIds
 from portside.core.ports import SkippedOrder
 
 from .addresses import customer_of, full_name, pickup_point, recipient_name, to_address
-from .ids import StoreOrderIds
 from .lines import LineMapper, LineMoney
 from .pickup import DeliveryModes
 from .schemas import WireLine, WireOrder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -23,6 +24,29 @@ _ORDER_NAMESPACE = uuid.UUID("8e0f4d4e-7c53-4d37-9a7c-2f2b0f6f4a11")
 
 def order_id_for(store_id: str, channel_order_id: str) -> str:
     return str(uuid.uuid5(_ORDER_NAMESPACE, f"{store_id}\x1f{channel_order_id}"))
+
+
+class StoreOrderIds:
+    """``order_id_for(store_id, ·)`` for one store, for mapping hot paths: the same UUIDv5 computed
+    with hashlib directly, the store's prefix hashed once. ``uuid.uuid5`` builds and validates a UUID
+    object per call (about 4 µs, the largest single cost of mapping an order); this is under 1 µs.
+    Equality with ``order_id_for`` is property-tested."""
+
+    __slots__ = ("_prefix", "store_id")
+
+    def __init__(self, store_id: str) -> None:
+        self.store_id = store_id
+        self._prefix = hashlib.sha1(_ORDER_NAMESPACE.bytes + f"{store_id}\x1f".encode(), usedforsecurity=False)
+
+    def __call__(self, channel_order_id: str) -> str:
+        digest = self._prefix.copy()
+        digest.update(channel_order_id.encode())
+        h = digest.hexdigest()
+        # RFC 4122: version nibble 5; variant bits 10xx, so the 17th hex digit is one of 8, 9, a, b.
+        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
+
+
+_VARIANT = "89ab"
 
 
 class OrderFlag(StrEnum):

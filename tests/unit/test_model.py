@@ -19,9 +19,11 @@ from portside.core.model import (
     PickupCarrier,
     PickupPoint,
     Store,
+    StoreOrderIds,
     TimeSlot,
     Weight,
     normalise_point_id,
+    order_id_for,
 )
 from portside.testing.orders import make_order
 
@@ -104,3 +106,8 @@ def test_money_totals_add_up(amounts: list[Decimal]) -> None:
     for amount in amounts:
         total = total + Money(amount=amount, currency="EUR")
     assert total.amount == sum(amounts, Decimal(0))
+
+
+@given(st.text(max_size=40), st.text(min_size=1, max_size=40))
+def test_fast_store_order_ids_equal_order_id_for(store_id: str, channel_order_id: str) -> None:
+    assert StoreOrderIds(store_id)(channel_order_id) == order_id_for(store_id, channel_order_id)

@@ -151,7 +151,6 @@ async def test_a_dropped_connection_on_a_post_is_an_unknown_outcome(client: Http
         await client.request("POST", URL, data=b"[]")
 
 
-@pytest.mark.xfail(strict=True, reason="ClientConnectionResetError is not a ClientOSError: it escapes unclassified")
 async def test_a_connection_reset_on_a_post_is_an_unknown_outcome(client: HttpClient, mock_http) -> None:
     mock_http.post(URL, exception=aiohttp.ClientConnectionResetError("reset while writing"))
     with pytest.raises(HttpOutcomeUnknown):
@@ -214,6 +213,5 @@ def test_where_keeps_host_and_path_only() -> None:
     assert where("https://api.example.test/v2/orders?key=1#x") == "api.example.test/v2/orders"
 
 
-@pytest.mark.xfail(strict=True, reason="where() keeps user:password of a URL in messages (netloc, not hostname)")
 def test_where_drops_credentials_in_the_url() -> None:
     assert "pw" not in where("https://user:pw@api.example.test/v2/orders")

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from portside.channels.cdiscount.carrier_tables import CarrierTables
 from portside.channels.cdiscount.carriers import CdiscountCarrierCatalog
-from portside.channels.cdiscount.ids import StoreOrderIds
 from portside.channels.cdiscount.mapping import MappingContext
 from portside.channels.cdiscount.pages import decode_page, map_raw
 from portside.channels.cdiscount.redact import MASK, Redactor
@@ -21,7 +20,15 @@ from portside.channels.cdiscount.schemas import WireLine, WireOrder
 from portside.channels.cdiscount.settings import CdiscountSettings
 from portside.channels.cdiscount.state import CarrierList, StoreState
 from portside.channels.cdiscount.statuses import DEFAULT_STATUS_MAPPING, OCTOPIA_STATUSES
-from portside.core.model import Order, OrderFlag, OrderStatus, PickupCarrier, normalise_point_id, order_id_for
+from portside.core.model import (
+    Order,
+    OrderFlag,
+    OrderStatus,
+    PickupCarrier,
+    StoreOrderIds,
+    normalise_point_id,
+    order_id_for,
+)
 from portside.core.ports import MappingFailure, SkippedOrder
 
 from .wire_samples import REFERENCE_ORDER, encode, line, order, page
