@@ -39,9 +39,8 @@ def main() -> int:
         for row in module.run(quick=args.quick):
             rows.append(row)
             verdict = "PASS" if row["ok"] else "FAIL"
-            print(
-                f"  {row['name']:<58} {row['value']:>12} {row.get('unit', ''):<8} target {row['target']:<10} {verdict}"
-            )
+            value, unit, target = (str(row.get(k) or "") for k in ("value", "unit", "target"))
+            print(f"  {row['name']:<58} {value:>12} {unit:<8} target {target:<10} {verdict}")
         print(f"   ({time.perf_counter() - started:.1f} s)", flush=True)
     failed = [r for r in rows if not r["ok"]]
     print(f"\n{len(rows) - len(failed)}/{len(rows)} targets met")
