@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from typing import Any
 
-from portside.core.errors import NotFound
-from portside.core.model import OutboxKind, PickupCarrier, Shipment, Store, SyncReport
+import msgspec
+
+from portside.core.errors import NotFound, SyncAlreadyRunning
+from portside.core.model import (
+    Account,
+    ApiKey,
+    OutboxKind,
+    PickupCarrier,
+    Shipment,
+    Store,
+    SyncReport,
+)
 from portside.core.ports import Clock, PickupPointDirectory, UnitOfWorkFactory
 from portside.core.services import (
     AcceptanceHandler,
@@ -15,18 +26,23 @@ from portside.core.services import (
     LabelSettings,
     OutboxHandler,
     PickupEnricher,
+    PublishReport,
     RelaySettings,
     ShipmentRequest,
     ShipNotificationHandler,
     SyncProgress,
+    accounts,
     confirm_shipment,
     dispatch_outbox,
     import_orders,
     new_id,
+    publish_events,
+    stores,
 )
+from portside.core.services.stores import StoreChanges, StoreDraft
 
 from .channel_provider import StoreChannels
-from .config import Settings
+from .observer import NullObserver, Observer, observed
 
 
 class Portside:
@@ -42,6 +58,7 @@ class Portside:
         relay_settings: RelaySettings,
         label_settings: LabelSettings | None = None,
         extra_handlers: Mapping[OutboxKind, OutboxHandler] | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.uow = uow
         self.clock = clock
@@ -51,11 +68,13 @@ class Portside:
         self.import_settings = import_settings
         self.relay_settings = relay_settings
         self.label_settings = label_settings or LabelSettings()
-        self.handlers: dict[OutboxKind, OutboxHandler] = {
+        self.observer: Observer = observer or NullObserver()
+        handlers: dict[OutboxKind, OutboxHandler] = {
             OutboxKind.ship_notification: ShipNotificationHandler(uow=uow, channels=channels),
             OutboxKind.acceptance: AcceptanceHandler(uow=uow, channels=channels),
             **(extra_handlers or {}),
         }
+        self.handlers = observed(handlers, self.observer)
 
     async def store(self, store_id: str) -> Store:
         async with self.uow() as u:
@@ -79,22 +98,81 @@ class Portside:
         bundle = self.channels.bundle_for(store)
         plugin = self.channels.registry.get(store.channel)
         enricher = PickupEnricher(self.directories, label_settings=self.label_settings, store_name=store.name)
-        return await import_orders(
-            store,
-            source=bundle.source,
-            uow=self.uow,
-            clock=self.clock,
-            status_defaults=plugin.default_status_mapping,
-            owner=owner or self.run_owner(),
-            settings=self.import_settings,
-            enrichers=[enricher],
-            progress=progress,
-        )
+        minimum = bundle.capabilities.min_poll_interval_s
+        if store.sync_interval_s < minimum:
+            # The import schedules the next run from the store's interval; a channel that forbids
+            # polling that often (Mirakl) gets its minimum instead, whatever the store says.
+            store = msgspec.structs.replace(store, sync_interval_s=minimum)
+        started = time.monotonic()
+        outcome, report = "failed", None
+        try:
+            report = await import_orders(
+                store,
+                source=bundle.source,
+                uow=self.uow,
+                clock=self.clock,
+                status_defaults=plugin.default_status_mapping,
+                owner=owner or self.run_owner(),
+                settings=self.import_settings,
+                enrichers=[enricher],
+                progress=progress,
+            )
+            outcome = report.outcome
+            return report
+        except SyncAlreadyRunning:
+            outcome = "already_running"
+            raise
+        finally:
+            new, updated = (report.new, report.updated) if report else (0, 0)
+            self.observer.sync_finished(store.channel, outcome, time.monotonic() - started, new=new, updated=updated)
 
     async def relay_once(self, *, kinds: tuple[OutboxKind, ...] | None = None) -> DispatchReport:
         handlers = self.handlers if kinds is None else {k: h for k, h in self.handlers.items() if k in kinds}
         return await dispatch_outbox(
             uow=self.uow, handlers=handlers, clock=self.clock, owner=self.worker_id, settings=self.relay_settings
+        )
+
+    async def publish_events(self, *, batch: int = 500) -> PublishReport:
+        report = await publish_events(uow=self.uow, clock=self.clock, batch=batch)
+        if report.records:
+            self.observer.events_published(report.records, report.deliveries)
+        return report
+
+    async def create_account(self, name: str, *, account_id: str | None = None) -> Account:
+        return await accounts.create_account(name, uow=self.uow, clock=self.clock, account_id=account_id)
+
+    async def create_api_key(self, account_id: str, *, label: str | None = None) -> tuple[ApiKey, str]:
+        """The stored key and the key itself (shown once; only its hash is kept)."""
+        return await accounts.create_api_key(account_id, uow=self.uow, clock=self.clock, label=label)
+
+    def channel_configs(self) -> dict[str, Any]:
+        """Every installed channel plugin by name, as the core's store rules want them."""
+        registry = self.channels.registry
+        return {name: registry.get(name) for name in registry.names()}
+
+    async def verify_store(self, store: Store) -> None:
+        """Ask the store's channel to prove its credentials (one cheap call)."""
+        try:
+            await self.channels.bundle_for(store).verifier.verify()
+        except BaseException:
+            self.channels.forget(store.id)  # maybe never saved: do not keep its ports around
+            raise
+
+    async def connect_store(self, account_id: str, draft: StoreDraft) -> Store:
+        """Verify the credentials with the channel, then save the store, due for a sync now."""
+        return await stores.connect_store(
+            account_id, draft, channels=self.channel_configs(), verify=self.verify_store, uow=self.uow, clock=self.clock
+        )
+
+    async def update_store(self, account_id: str, store_id: str, changes: StoreChanges) -> Store:
+        return await stores.update_store(
+            account_id,
+            store_id,
+            changes,
+            channels=self.channel_configs(),
+            verify=self.verify_store,
+            uow=self.uow,
+            clock=self.clock,
         )
 
     async def confirm_shipment(self, order_id: str, request: ShipmentRequest) -> Shipment:
@@ -111,19 +189,3 @@ class Portside:
             carriers=bundle.carriers,
             capabilities=bundle.capabilities,
         )
-
-
-def import_settings(settings: Settings) -> ImportSettings:
-    return ImportSettings(
-        overlap=timedelta(seconds=settings.sync_overlap_s),
-        look_back=timedelta(days=settings.sync_look_back_days),
-        lease_ttl_s=float(settings.sync_lease_s),
-    )
-
-
-def relay_settings(settings: Settings) -> RelaySettings:
-    return RelaySettings(
-        batch=settings.relay_batch,
-        concurrency=settings.relay_concurrency,
-        max_attempts=settings.relay_max_attempts,
-    )

@@ -1,4 +1,4 @@
-"""Command implementations that need the container: migrate, and helpers the others share."""
+"""What every command that touches the database shares: the running container and the schema check."""
 
 from __future__ import annotations
 
@@ -6,28 +6,50 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import asyncpg
+
 from portside.adapters.postgres.dsn import mask_dsn
 from portside.adapters.postgres.migrate import migrate as apply_migrations
+from portside.adapters.postgres.migrate import migrations_status
+from portside.core.errors import PortsideError
 
+from .application import Portside
 from .config import Settings
 from .container import Container, build_container
+from .lifecycle import resolve
 
 log = logging.getLogger("portside")
+
+
+class SchemaNotReady(PortsideError):
+    """The database is missing migrations this portside needs."""
 
 
 @asynccontextmanager
 async def running(settings: Settings) -> AsyncIterator[Container]:
     """A container with its resources started, shut down on exit whatever happens."""
     container = build_container(settings)
-    init = container.init_resources()
-    if init is not None:
-        await init
+    try:
+        init = container.init_resources()
+        if init is not None:
+            await init
+    except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
+        await _shutdown(container)
+        where = mask_dsn(settings.database_url) if settings.database_url else "the embedded Postgres"
+        raise PortsideError(f"cannot connect to {where}: {exc}. Check PORTSIDE_DATABASE_URL.") from None
+    except BaseException:
+        await _shutdown(container)  # e.g. start-up interrupted: stop what did start (embedded Postgres)
+        raise
     try:
         yield container
     finally:
-        shutdown = container.shutdown_resources()
-        if shutdown is not None:
-            await shutdown
+        await _shutdown(container)
+
+
+async def _shutdown(container: Container) -> None:
+    shutdown = container.shutdown_resources()
+    if shutdown is not None:
+        await shutdown
 
 
 async def migrate(settings: Settings) -> int:
@@ -40,3 +62,29 @@ async def migrate(settings: Settings) -> int:
     else:
         print(f"database {where} is up to date")
     return 0
+
+
+async def ready_schema(container: Container, *, migrate: bool) -> None:
+    """Apply migrations when asked, else refuse a database that lacks some: a process running on an
+    old schema would fail request by request instead of once, here, with the fix."""
+    pool = await container.storage.pool()
+    if migrate:
+        applied = await apply_migrations(pool)
+        if applied:
+            log.info("applied %d migration(s): %s", len(applied), ", ".join(applied))
+    status = await migrations_status(pool)
+    if status.changed:
+        raise SchemaNotReady(
+            f"migration file(s) {', '.join(status.changed)} differ from what this database applied; "
+            "restore the shipped files (a change belongs in a new migration)"
+        )
+    if status.pending:
+        raise SchemaNotReady(
+            f"the database lacks {len(status.pending)} migration(s) ({', '.join(status.pending)}). "
+            "Run 'portside migrate' once (safe from several processes), or start with --migrate."
+        )
+
+
+async def application(container: Container) -> Portside:
+    app: Portside = await resolve(container.app())
+    return app

@@ -33,7 +33,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_concurrency: int = 10
     relay_max_attempts: int = 8
     relay_poll_s: float = 1.0
+    relay_backoff_s: float = 10.0  # first retry after 5-10 s, doubling up to relay_max_backoff_s
+    relay_max_backoff_s: float = 3600.0
+    sync_poll_s: float = 5.0
+    events_poll_s: float = 1.0
+    housekeeping_s: float = 30.0
+    acceptance_sla_hours: float = 24.0
+    shutdown_grace_s: float = 30.0
     http_timeout_s: float = 30.0
+    webhook_timeout_s: float = 10.0
     mondial_relay_url: str | None = None
     mondial_relay_enseigne: str | None = None
     mondial_relay_private_key: str | None = None
@@ -49,6 +57,23 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("db_pool_max: must be at least db_pool_min (and both at least 1)")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("log_level: must be DEBUG, INFO, WARNING or ERROR")
+        for name in (
+            "relay_poll_s",
+            "relay_backoff_s",
+            "sync_poll_s",
+            "events_poll_s",
+            "housekeeping_s",
+            "acceptance_sla_hours",
+        ):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name}: must be positive")
+        # A half-configured carrier would silently leave its pickup points unchecked: say so at start.
+        if bool(self.mondial_relay_enseigne) != bool(self.mondial_relay_private_key):
+            missing = "mondial_relay_private_key" if self.mondial_relay_enseigne else "mondial_relay_enseigne"
+            raise ValueError(f"{missing}: set both PORTSIDE_MONDIAL_RELAY_ENSEIGNE and _PRIVATE_KEY, or neither")
+        if not self.colissimo_api_key and bool(self.colissimo_account) != bool(self.colissimo_password):
+            missing = "colissimo_password" if self.colissimo_account else "colissimo_account"
+            raise ValueError(f"{missing}: set both PORTSIDE_COLISSIMO_ACCOUNT and _PASSWORD (or an API key)")
 
     def __repr__(self) -> str:
         return "Settings(<redacted>)"  # secrets live in here

@@ -2,24 +2,109 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+from datetime import timedelta
+from typing import Any
 
 from dependency_injector import containers, providers
 
+from portside.adapters.carriers import ColissimoDirectory, MondialRelayDirectory
 from portside.adapters.http import HttpClient
 from portside.adapters.postgres.uow import PostgresUnitOfWorkFactory
 from portside.adapters.system_clock import SystemClock
+from portside.adapters.webhooks import WebhookSender
 from portside.channels.registry import ChannelDeps, ChannelRegistry
-from portside.core.ports import Clock, UnitOfWorkFactory
+from portside.core.model import OutboxKind, PickupCarrier
+from portside.core.ports import Clock, PickupPointDirectory, UnitOfWorkFactory
+from portside.core.services import CachedDirectory, ImportSettings, RelaySettings
 
 from . import resources
+from .application import Portside
+from .carrier_settings import colissimo_settings, mondial_relay_settings
 from .channel_provider import StoreChannels
 from .config import Settings
+from .metrics import Metrics
+from .outbox_stats import PostgresOutboxStats
+from .readiness import DatabaseReadiness
+from .scheduler import Scheduler
+from .webhooks import WebhookHandler
+
+log = logging.getLogger("portside")
 
 
 def default_worker_id(settings: Settings) -> str:
     return settings.worker_id or f"{socket.gethostname()}:{os.getpid()}"
+
+
+def import_settings(settings: Settings) -> ImportSettings:
+    return ImportSettings(
+        overlap=timedelta(seconds=settings.sync_overlap_s),
+        look_back=timedelta(days=settings.sync_look_back_days),
+        lease_ttl_s=float(settings.sync_lease_s),
+    )
+
+
+def relay_settings(settings: Settings) -> RelaySettings:
+    return RelaySettings(
+        batch=settings.relay_batch,
+        concurrency=settings.relay_concurrency,
+        max_attempts=settings.relay_max_attempts,
+        base_backoff_s=settings.relay_backoff_s,
+        max_backoff_s=max(settings.relay_max_backoff_s, settings.relay_backoff_s),
+    )
+
+
+def carrier_directories(
+    settings: Settings, http: HttpClient, uow: UnitOfWorkFactory, clock: Clock
+) -> dict[PickupCarrier, PickupPointDirectory]:
+    """One directory per configured carrier, each answer cached in storage. A carrier left out is
+    not an error: its pickup orders keep the marketplace's point data, flagged unverified."""
+    found: dict[PickupCarrier, PickupPointDirectory] = {}
+    if (mondial_relay := mondial_relay_settings(settings)) is not None:
+        found[PickupCarrier.mondial_relay] = MondialRelayDirectory(mondial_relay, http)
+    if (colissimo := colissimo_settings(settings)) is not None:
+        found[PickupCarrier.colissimo] = ColissimoDirectory(colissimo, http)
+    missing = [c.value for c in (PickupCarrier.mondial_relay, PickupCarrier.colissimo) if c not in found]
+    if missing:
+        log.info("no directory configured for %s: their pickup points are not checked", ", ".join(missing))
+    return {carrier: CachedDirectory(inner, uow=uow, clock=clock) for carrier, inner in found.items()}
+
+
+def api_renderers() -> tuple[Any, Any]:
+    """The API's JSON views of an order and a shipment: webhooks send exactly what the API shows."""
+    from .http.views import order_view, shipment_view  # the API package is only loaded when used
+
+    return order_view, shipment_view
+
+
+def build_webhook_handler(uow: UnitOfWorkFactory, sender: WebhookSender, clock: Clock) -> WebhookHandler:
+    render_order, render_shipment = api_renderers()
+    return WebhookHandler(
+        uow=uow, sender=sender, clock=clock, render_order=render_order, render_shipment=render_shipment
+    )
+
+
+def build_scheduler(app: Portside, settings: Settings, outbox_stats: PostgresOutboxStats) -> Scheduler:
+    return Scheduler(
+        app,
+        sync_concurrency=settings.sync_concurrency,
+        sync_poll_s=settings.sync_poll_s,
+        relay_poll_s=settings.relay_poll_s,
+        events_poll_s=settings.events_poll_s,
+        housekeeping_s=settings.housekeeping_s,
+        acceptance_sla=timedelta(hours=settings.acceptance_sla_hours),
+        sync_lease_s=float(settings.sync_lease_s),
+        shutdown_grace_s=settings.shutdown_grace_s,
+        outbox_stats=outbox_stats,
+    )
+
+
+def build_api(app: Portside, metrics: Metrics, readiness: DatabaseReadiness) -> Any:
+    from .http import build_http_app
+
+    return build_http_app(app, metrics=metrics, readiness=readiness)
 
 
 class StorageContainer(containers.DeclarativeContainer):
@@ -28,6 +113,8 @@ class StorageContainer(containers.DeclarativeContainer):
     pool = providers.Resource(resources.database_pool, dsn, settings)
     cipher = providers.Singleton(resources.credentials_cipher, settings)
     uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, cipher=cipher)
+    outbox_stats = providers.Singleton(PostgresOutboxStats, pool)
+    readiness = providers.Singleton(DatabaseReadiness, pool)
 
 
 class HttpContainer(containers.DeclarativeContainer):
@@ -53,6 +140,24 @@ class Container(containers.DeclarativeContainer):
     storage = providers.Container(StorageContainer, settings=settings)
     http = providers.Container(HttpContainer)
     channels = providers.Container(ChannelContainer, http=http.client, clock=clock, uow=storage.uow)
+    directories = providers.Singleton(carrier_directories, settings, http.client, storage.uow, clock)
+    metrics = providers.Singleton(Metrics)
+    webhook_sender = providers.Singleton(WebhookSender, http.client, timeout_s=settings.provided.webhook_timeout_s)
+    webhooks = providers.Singleton(build_webhook_handler, storage.uow, webhook_sender, clock)
+    app = providers.Singleton(
+        Portside,
+        uow=storage.uow,
+        clock=clock,
+        channels=channels.stores,
+        directories=directories,
+        worker_id=worker_id,
+        import_settings=providers.Callable(import_settings, settings),
+        relay_settings=providers.Callable(relay_settings, settings),
+        extra_handlers=providers.Dict({OutboxKind.webhook: webhooks}),
+        observer=metrics,
+    )
+    scheduler = providers.Singleton(build_scheduler, app, settings, storage.outbox_stats)
+    http_app = providers.Factory(build_api, app, metrics, storage.readiness)
 
 
 def build_container(settings: Settings) -> Container:

@@ -1,0 +1,95 @@
+"""The outbox handler that delivers webhook events to an account's subscribers, signed and at least once."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from portside.adapters.webhooks import SubscriberGone, WebhookSender
+from portside.core.errors import ChannelRejected
+from portside.core.model import Order, OutboxKind, OutboxMessage, Shipment
+from portside.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger("portside.webhooks")
+
+Render = Callable[[Any], Any]
+_encode = msgspec.json.Encoder().encode
+
+
+class WebhookHandler:
+    """Body: ``{"id", "type", "created_at", "data": {"order", "shipment"?}}``. The order and shipment are
+    rendered as the API renders them, as they are when the delivery is made: an event says what
+    happened, its data shows the current state (a late retry never sends a stale order)."""
+
+    kind = OutboxKind.webhook
+
+    def __init__(
+        self,
+        *,
+        uow: UnitOfWorkFactory,
+        sender: WebhookSender,
+        clock: Clock,
+        render_order: Callable[[Order], Any],
+        render_shipment: Callable[[Shipment], Any],
+    ) -> None:
+        self._uow = uow
+        self._sender = sender
+        self._clock = clock
+        self._render_order = render_order
+        self._render_shipment = render_shipment
+        # Messages whose subscriber answered 410: on_outcome, which settles the message, deactivates
+        # the subscription in the same transaction.
+        self._gone: set[str] = set()
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        payload = message.payload
+        shipment_id = (payload.get("detail") or {}).get("shipment")
+        async with self._uow() as u:
+            hook = await u.webhooks.get(message.subject_id)
+            if hook is None or not hook.active:
+                return {"skipped": "the subscription was deleted or deactivated"}
+            record = await u.orders.get(payload["order_id"])
+            shipment = await u.shipments.get(str(shipment_id)) if shipment_id else None
+        if record is None:
+            raise ChannelRejected(f"order {payload['order_id']} no longer exists; nothing to send")
+        data: dict[str, Any] = {"order": self._render_order(record.order)}
+        if shipment is not None:
+            data["shipment"] = self._render_shipment(shipment)
+        body = _encode(
+            {"id": payload["event_id"], "type": payload["type"], "created_at": payload["occurred_at"], "data": data}
+        )
+        try:
+            status = await self._sender.send(
+                hook.url,
+                hook.secret,
+                body,
+                event_id=payload["event_id"],
+                event_type=payload["type"],
+                timestamp=int(self._clock.now().timestamp()),
+            )
+        except SubscriberGone:
+            self._gone.add(message.id)
+            raise
+        return {"status": status}
+
+    async def on_outcome(
+        self,
+        u: UnitOfWork,
+        message: OutboxMessage,
+        *,
+        result: dict[str, Any] | None,
+        error: str | None,
+        dead: bool,
+        now: datetime,
+    ) -> None:
+        if message.id not in self._gone:
+            return
+        self._gone.discard(message.id)
+        hook = await u.webhooks.get(message.subject_id)
+        if hook is not None and hook.active:
+            await u.webhooks.update(msgspec.structs.replace(hook, active=False))
+            log.warning("webhook %s answered 410 Gone: subscription deactivated", hook.id)
