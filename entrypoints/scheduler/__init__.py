@@ -1,5 +1,6 @@
-"""The scheduler: keeps every active store in sync and drains the outbox, sharing work through Postgres."""
+"""The scheduler: store syncs, the outbox relay and event publishing, shared through Postgres."""
 
+from .acceptance_sla import OVERDUE_FLAG, SlaReport, check_acceptance_sla
 from .loops import Scheduler
 
-__all__ = ["Scheduler"]
+__all__ = ["OVERDUE_FLAG", "Scheduler", "SlaReport", "check_acceptance_sla"]

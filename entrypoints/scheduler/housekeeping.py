@@ -1,0 +1,48 @@
+"""Periodic checks that feed metrics and warnings: the acceptance SLA and the outbox's depth and age."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from ..application import Portside
+from ..observer import OutboxDepth
+from .acceptance_sla import check_acceptance_sla
+from .timing import sleep_or_stop
+
+log = logging.getLogger("portside.scheduler")
+
+
+class OutboxStats(Protocol):
+    async def depth(self, now: datetime) -> list[OutboxDepth]: ...
+
+
+class Housekeeping:
+    def __init__(
+        self, app: Portside, *, every_s: float, acceptance_sla: timedelta, outbox_stats: OutboxStats | None
+    ) -> None:
+        self.app = app
+        self.every_s = every_s
+        self.acceptance_sla = acceptance_sla
+        self.outbox_stats = outbox_stats
+
+    async def run(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            await self.once()
+            await sleep_or_stop(stop, self.every_s)
+
+    async def once(self) -> None:
+        app = self.app
+        try:
+            sla = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=self.acceptance_sla)
+            app.observer.acceptance_overdue(sla.overdue, len(sla.newly_breached))
+        except Exception:
+            log.exception("acceptance SLA check failed; retrying")
+        if self.outbox_stats is None:
+            return
+        try:
+            app.observer.outbox_depth(await self.outbox_stats.depth(app.clock.now()))
+        except Exception:
+            log.exception("could not read the outbox depth; retrying")
