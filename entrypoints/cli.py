@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from portside.core.errors import PortsideError
+from portside.core.errors import NotFound, PortsideError, ValidationFailed
 
 from .config import ConfigError, Settings, load_settings
 from .logs import configure_logging
@@ -24,23 +24,72 @@ def _parser() -> argparse.ArgumentParser:
         epilog="Configuration comes from PORTSIDE_* environment variables; see docs/operations.md.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    serve = commands.add_parser("serve", help="run the HTTP API and the scheduler in one process")
+    serve.add_argument("--host", help="interface to listen on (default PORTSIDE_HOST, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port to listen on (default PORTSIDE_PORT, 8080)")
+    worker = commands.add_parser("worker", help="run the scheduler only: store syncs, notifications, webhooks")
+    worker.add_argument("--metrics-port", type=int, help="also serve /metrics and /healthz on this port")
+    for command in (serve, worker):
+        command.add_argument("--migrate", action="store_true", help="apply pending migrations before starting")
     commands.add_parser("migrate", help="apply pending database migrations (safe to run from several processes)")
-    commands.add_parser(
-        "demo", help="run portside on its embedded defaults: embedded Postgres, sandboxes, a demo store"
+
+    accounts = commands.add_parser("accounts", help="manage accounts (tenants)")
+    accounts_sub = accounts.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create_account = accounts_sub.add_parser("create", help="create an account; prints its id on the last line")
+    create_account.add_argument("name")
+
+    apikeys = commands.add_parser("apikeys", help="manage API keys")
+    apikeys_sub = apikeys.add_subparsers(dest="action", metavar="ACTION", required=True)
+    create_key = apikeys_sub.add_parser("create", help="create an API key; prints it once, on the last line")
+    create_key.add_argument("--account", required=True, help="the account id")
+    create_key.add_argument("--label", help="a note to tell keys apart")
+
+    stores = commands.add_parser("stores", help="connect and list marketplace stores")
+    stores_sub = stores.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = stores_sub.add_parser(
+        "add",
+        help="connect a store (credentials are verified with the marketplace first)",
+        description="CREDENTIALS and SETTINGS are a JSON object, @file.json (@- for stdin), or key=value "
+        "pairs. Prefer @file for secrets: command lines end up in shell history and process lists.",
     )
+    add.add_argument("--account", required=True, help="the account id")
+    add.add_argument("--channel", required=True, help="e.g. cdiscount")
+    add.add_argument("--name", required=True)
+    add.add_argument("--credentials", nargs="+", metavar="CREDENTIALS")
+    add.add_argument("--settings", nargs="+", metavar="SETTINGS", dest="store_settings")
+    add.add_argument("--sync-interval", type=int, metavar="SECONDS", help="default 900 (or the channel's minimum)")
+    listing = stores_sub.add_parser("list", help="list stores and their last sync")
+    listing.add_argument("--account", help="only this account's stores")
+
+    sync = commands.add_parser("sync", help="import a store's orders now, showing progress; prints the sync report")
+    sync.add_argument("store", help="the store id")
+
     sandbox = commands.add_parser("sandbox", help="run a marketplace or carrier sandbox speaking the real wire format")
     sandbox.add_argument("name", choices=("cdiscount", "mondial-relay", "colissimo"))
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
     sandbox.add_argument("--orders", type=int, default=200, help="seeded orders (cdiscount)")
     sandbox.add_argument("--seed", type=int, default=1)
+
+    demo = commands.add_parser(
+        "demo", help="run portside on its embedded defaults: embedded Postgres, sandboxes, a demo store, the API"
+    )
+    demo.add_argument("--host", help="default PORTSIDE_HOST (127.0.0.1)")
+    demo.add_argument("--port", type=int, help="API port (default PORTSIDE_PORT, 8080)")
+    demo.add_argument("--orders", type=int, default=200, help="orders in the Cdiscount sandbox")
     return parser
 
 
-async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
-    from .sandboxes import run_sandbox
+async def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    from .serve import serve
 
-    return await run_sandbox(args.name, host=args.host, port=args.port, orders=args.orders, seed=args.seed)
+    return await serve(settings, host=args.host, port=args.port, migrate=args.migrate)
+
+
+async def _worker(args: argparse.Namespace, settings: Settings) -> int:
+    from .serve import worker
+
+    return await worker(settings, metrics_port=args.metrics_port, migrate=args.migrate)
 
 
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
@@ -49,13 +98,63 @@ async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
     return await migrate(settings)
 
 
+async def _accounts(args: argparse.Namespace, settings: Settings) -> int:
+    from .admin import create_account
+
+    return await create_account(settings, args.name)
+
+
+async def _apikeys(args: argparse.Namespace, settings: Settings) -> int:
+    from .admin import create_api_key
+
+    return await create_api_key(settings, args.account, args.label)
+
+
+async def _stores(args: argparse.Namespace, settings: Settings) -> int:
+    from .admin import add_store, list_stores
+
+    if args.action == "list":
+        return await list_stores(settings, args.account)
+    return await add_store(
+        settings,
+        account_id=args.account,
+        channel=args.channel,
+        name=args.name,
+        credentials=args.credentials,
+        store_settings=args.store_settings,
+        sync_interval_s=args.sync_interval,
+    )
+
+
+async def _sync(args: argparse.Namespace, settings: Settings) -> int:
+    from .admin import sync_store
+
+    return await sync_store(settings, args.store)
+
+
+async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
+    from .sandboxes import run_sandbox
+
+    return await run_sandbox(args.name, host=args.host, port=args.port, orders=args.orders, seed=args.seed)
+
+
 async def _demo(args: argparse.Namespace, settings: Settings) -> int:
     from .demo import run_demo
 
-    return await run_demo(settings)
+    return await run_demo(settings, host=args.host, port=args.port, orders=args.orders)
 
 
-COMMANDS: dict[str, Command] = {"migrate": _migrate, "demo": _demo, "sandbox": _sandbox}
+COMMANDS: dict[str, Command] = {
+    "serve": _serve,
+    "worker": _worker,
+    "migrate": _migrate,
+    "accounts": _accounts,
+    "apikeys": _apikeys,
+    "stores": _stores,
+    "sync": _sync,
+    "sandbox": _sandbox,
+    "demo": _demo,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -68,12 +167,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     try:
         return asyncio.run(COMMANDS[args.command](args, settings))
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, asyncio.CancelledError):
         return 130
     except PortsideError as exc:
         logging.getLogger("portside").debug("command failed", exc_info=True)
-        print(f"portside: {exc}", file=sys.stderr)
+        print(f"portside: {_explain(exc)}", file=sys.stderr)
         return 1
+
+
+def _explain(exc: PortsideError) -> str:
+    if isinstance(exc, NotFound):
+        return f"{exc}; check the id ('portside stores list' shows store ids)"
+    if isinstance(exc, ValidationFailed) and exc.problems:
+        return f"{exc}\n" + "\n".join(f"  {field}: {problem}" for field, problem in exc.problems.items())
+    return str(exc)
 
 
 if __name__ == "__main__":

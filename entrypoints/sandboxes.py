@@ -5,18 +5,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+from datetime import datetime
 from typing import Any
 
 SANDBOXES = ("cdiscount", "mondial-relay", "colissimo")
 
 
-async def start_sandbox(name: str, *, host: str, port: int, orders: int = 200, seed: int = 1) -> Any:
-    """Start one sandbox; the returned object has ``url`` and ``close()``."""
+async def start_sandbox(
+    name: str, *, host: str, port: int, orders: int = 200, seed: int = 1, now: datetime | None = None
+) -> Any:
+    """Start one sandbox; the returned object has ``url`` and ``close()``. ``now`` anchors the Octopia
+    sandbox's clock: the same seed and anchor give the same orders on every start."""
     if name == "cdiscount":
         from portside.channels.cdiscount.sandbox import SandboxConfig
         from portside.channels.cdiscount.sandbox import start_sandbox as start_octopia
 
-        return await start_octopia(SandboxConfig(seed=seed, orders=orders), host=host, port=port)
+        return await start_octopia(SandboxConfig(seed=seed, orders=orders, now=now), host=host, port=port)
     if name == "mondial-relay":
         from portside.adapters.carriers.mondial_relay.sandbox.app import start_sandbox as start_mondial_relay
 

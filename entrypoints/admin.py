@@ -1,0 +1,145 @@
+"""The operator's commands: accounts, API keys, stores and a one-off sync, each on the running container."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from portside.core.errors import NotFound, ValidationFailed
+from portside.core.services.stores import StoreDraft
+
+from .application import Portside
+from .commands import application, ready_schema, running
+from .config import Settings
+from .progress import SyncProgressBar
+
+
+async def _app(container: Any) -> Portside:
+    await ready_schema(container, migrate=False)
+    return await application(container)
+
+
+async def create_account(settings: Settings, name: str) -> int:
+    async with running(settings) as container:
+        account = await (await _app(container)).create_account(name)
+    print(f"created account {account.name!r}; its id (for 'portside apikeys create --account'):")
+    print(account.id)
+    return 0
+
+
+async def create_api_key(settings: Settings, account_id: str, label: str | None) -> int:
+    async with running(settings) as container:
+        key, secret = await (await _app(container)).create_api_key(account_id, label=label)
+    print(f"API key {key.prefix}… for account {account_id}. It is shown this once (only its hash is kept):")
+    print(secret)
+    return 0
+
+
+def parse_config(values: Sequence[str] | None, kind: type[Any], what: str) -> dict[str, Any]:
+    """``{"json": "object"}``, ``@file.json`` (``@-`` reads stdin), or ``key=value`` pairs typed by
+    ``kind``'s fields (``page_size=50`` is a number, ``seller_id=123`` stays text)."""
+    if not values:
+        return {}
+    if len(values) == 1 and values[0].startswith("@"):
+        name = values[0][1:]
+        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        return _json_object(raw, what)
+    if len(values) == 1 and values[0].lstrip().startswith("{"):
+        return _json_object(values[0].encode(), what)
+    fields = {f.encode_name: f.type for f in msgspec.structs.fields(kind)}
+    parsed: dict[str, Any] = {}
+    for pair in values:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise ValidationFailed(f"{what}: expected key=value, got {key!r}…", {what: "key=value pairs"})
+        kind_of = fields.get(key)
+        if kind_of is None:
+            parsed[key] = value  # unknown: the channel's validation names it
+            continue
+        try:
+            parsed[key] = msgspec.to_builtins(msgspec.convert(_scalar(value), kind_of, strict=False))
+        except msgspec.ValidationError:
+            parsed[key] = value  # let the channel's validation say what is wrong, without the value
+    return parsed
+
+
+def _scalar(value: str) -> Any:
+    try:
+        return msgspec.json.decode(value)
+    except msgspec.DecodeError:
+        return value
+
+
+def _json_object(raw: bytes, what: str) -> dict[str, Any]:
+    try:
+        data = msgspec.json.decode(raw)
+    except msgspec.DecodeError:
+        raise ValidationFailed(f"{what}: not valid JSON", {what: "a JSON object"}) from None
+    if not isinstance(data, dict):
+        raise ValidationFailed(f"{what}: must be a JSON object", {what: "a JSON object"})
+    return data
+
+
+async def add_store(
+    settings: Settings,
+    *,
+    account_id: str,
+    channel: str,
+    name: str,
+    credentials: Sequence[str] | None,
+    store_settings: Sequence[str] | None,
+    sync_interval_s: int | None,
+) -> int:
+    async with running(settings) as container:
+        app = await _app(container)
+        plugin = app.channels.registry.get(channel) if channel in app.channels.registry else None
+        draft = StoreDraft(
+            channel=channel,
+            name=name,
+            credentials=parse_config(credentials, plugin.credentials_type if plugin else dict, "credentials"),
+            settings=parse_config(store_settings, plugin.settings_type if plugin else dict, "settings"),
+            sync_interval_s=sync_interval_s,
+        )
+        async with app.uow() as u:
+            if await u.accounts.get(account_id) is None:
+                raise NotFound("account", account_id)
+        store = await app.connect_store(account_id, draft)
+    print(f"connected {store.channel} store {store.name!r} (credentials verified); first sync due now. Its id:")
+    print(store.id)
+    return 0
+
+
+async def list_stores(settings: Settings, account_id: str | None) -> int:
+    async with running(settings) as container:
+        app = await _app(container)
+        async with app.uow() as u:
+            stores = await u.stores.find(account_id=account_id)
+            last = {s.id: next(iter(await u.sync_reports.find(s.id, limit=1)), None) for s in stores}
+    rows = [("ID", "CHANNEL", "NAME", "ACTIVE", "EVERY", "LAST SYNC")]
+    for s in stores:
+        report = last[s.id]
+        synced = f"{report.outcome} {report.started_at:%Y-%m-%d %H:%M}Z" if report else "never"
+        rows.append((s.id, s.channel, s.name, "yes" if s.active else "no", f"{s.sync_interval_s}s", synced))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    return 0
+
+
+async def sync_store(settings: Settings, store_id: str) -> int:
+    async with running(settings) as container:
+        app = await _app(container)
+        store = await app.store(store_id)
+        bar = SyncProgressBar(f"sync {store.name}")
+        try:
+            report = await app.sync_store(store_id, progress=bar)
+        except BaseException:
+            bar.done("failed")
+            raise
+        bar.done(report.outcome)
+    print(msgspec.json.format(msgspec.json.encode(report)).decode())
+    return 0 if report.outcome == "completed" else 1
