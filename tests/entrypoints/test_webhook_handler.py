@@ -1,0 +1,122 @@
+"""Webhook deliveries through the relay: signed body with the order, inactive subscriptions skipped,
+410 deactivates, failures retried then dead, and each outcome counted in the metrics."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from datetime import UTC, datetime, timedelta
+
+import msgspec
+
+from portside.adapters.http import HttpClient
+from portside.adapters.memory import MemoryStorage
+from portside.adapters.webhooks import WebhookSender, verify
+from portside.core.model import (
+    ActivityKind,
+    ActivityRecord,
+    OutboxKind,
+    OutboxStatus,
+    WebhookEvent,
+    WebhookSubscription,
+)
+from portside.core.ports import OrderRecord
+from portside.core.services import content_hash
+from portside.entrypoints.metrics import Metrics
+from portside.entrypoints.webhooks import WebhookHandler
+from portside.testing.fake_channel import FakeChannelPlugin
+from portside.testing.orders import make_order
+
+from .conftest import Receiver
+from .helpers import RealClock, add_store, make_app
+
+
+async def setup(storage: MemoryStorage, receiver: Receiver, http_client: HttpClient, metrics: Metrics):  # type: ignore[no-untyped-def]
+    store = await add_store(storage)
+    order = make_order(store.id, "C1")
+    now = datetime.now(UTC)
+    hook = WebhookSubscription(
+        id="wh1",
+        account_id="acct",
+        url=receiver.url,
+        secret="whsec",
+        events=(WebhookEvent.order_created,),
+        created_at=now,
+    )
+    async with storage() as u:
+        await u.orders.save_many([OrderRecord(order=order, content_hash=content_hash(order), modified_at=now)])
+        await u.webhooks.add(hook)
+        await u.activity.add_many(
+            [ActivityRecord(id="act1", order_id=order.id, store_id=store.id, kind=ActivityKind.created, at=now)]
+        )
+        await u.commit()
+    handler = WebhookHandler(
+        uow=storage,
+        sender=WebhookSender(http_client, timeout_s=2),
+        clock=RealClock(),
+        render_order=lambda o: {"id": o.id, "channel_order_id": o.channel_order_id},
+        render_shipment=msgspec.to_builtins,
+    )
+    app = make_app(storage, FakeChannelPlugin(), handlers={OutboxKind.webhook: handler}, observer=metrics)
+    published = await app.publish_events()
+    assert published.deliveries == 1
+    return app, order, hook
+
+
+async def outbox(storage: MemoryStorage) -> list:  # type: ignore[type-arg]
+    async with storage() as u:
+        return await u.outbox.find()
+
+
+async def test_delivered_signed_with_the_order(receiver: Receiver, http_client: HttpClient) -> None:
+    storage, metrics = MemoryStorage(), Metrics()
+    app, order, _ = await setup(storage, receiver, http_client, metrics)
+    report = await app.relay_once()
+    assert report.delivered == 1
+    ((headers, body),) = receiver.requests
+    assert verify("whsec", body, headers["Portside-Signature"], now=time.time())
+    event = msgspec.json.decode(body)
+    assert event["id"] == "act1" == headers["Portside-Event-Id"]
+    assert event["type"] == "order.created"
+    assert event["data"] == {"order": {"id": order.id, "channel_order_id": "C1"}}
+    assert "created_at" in event
+    assert 'portside_outbox_outcomes_total{kind="webhook",outcome="delivered"} 1.0' in metrics.render()
+
+
+async def test_inactive_subscription_is_settled_without_sending(receiver: Receiver, http_client: HttpClient) -> None:
+    storage = MemoryStorage()
+    app, _, hook = await setup(storage, receiver, http_client, Metrics())
+    async with storage() as u:
+        await u.webhooks.update(msgspec.structs.replace(hook, active=False))
+        await u.commit()
+    assert (await app.relay_once()).delivered == 1
+    assert receiver.requests == []
+
+
+async def test_410_deactivates_the_subscription(receiver: Receiver, http_client: HttpClient) -> None:
+    storage = MemoryStorage()
+    app, _, hook = await setup(storage, receiver, http_client, Metrics())
+    receiver.statuses = [410]
+    assert (await app.relay_once()).dead == 1
+    async with storage() as u:
+        assert not (await u.webhooks.get(hook.id)).active  # type: ignore[union-attr]
+    (message,) = await outbox(storage)
+    assert message.status == OutboxStatus.dead and "410" in (message.last_error or "")
+
+
+async def test_failures_retry_with_backoff_then_die_visibly(receiver: Receiver, http_client: HttpClient) -> None:
+    storage, metrics = MemoryStorage(), Metrics()
+    app, _, hook = await setup(storage, receiver, http_client, metrics)
+    receiver.statuses = [500, 503, 500]
+    for _ in range(3):  # max_attempts=3 in make_app; backoff of 10 ms scale
+        await app.relay_once()
+        await asyncio.sleep(0.05)
+    (message,) = await outbox(storage)
+    assert message.status == OutboxStatus.dead and message.attempts == 3
+    assert "HTTP 500" in (message.last_error or "")
+    async with storage() as u:
+        assert (await u.webhooks.get(hook.id)).active  # type: ignore[union-attr]  # only 410 deactivates
+    text = metrics.render()
+    assert 'portside_outbox_outcomes_total{kind="webhook",outcome="failed"} 2.0' in text
+    assert 'portside_outbox_outcomes_total{kind="webhook",outcome="dead"} 1.0' in text
+    assert message.available_at <= datetime.now(UTC) + timedelta(seconds=1)
