@@ -1,0 +1,230 @@
+"""Mirakl MMP seller API wire types (OR11, SH21, ST01/ST11, errors): lenient about absence, strict about types.
+
+Mirakl promises compatibility only to clients that accept unknown fields and unknown enum values
+(reference §0.15), so unknown fields are ignored and every enum is a plain string. Every field
+but the order id and a line's quantity may be absent or ``null`` (addresses are null until
+acceptance, §5.4). Amounts decode to Decimal straight from the JSON text (§15). A field of the
+wrong type fails the decode of that one order only: pages are decoded order by order when the
+fast whole-page pass fails (pages.decode_page).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from functools import cache
+from typing import Any, TypeVar, cast
+
+import msgspec
+
+T = TypeVar("T")
+
+
+@cache
+def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
+    return msgspec.json.Decoder(kind)
+
+
+def decoder(kind: type[T]) -> msgspec.json.Decoder[T]:
+    """One JSON decoder per wire type, built on first use and reused."""
+    return _decoder(cast(Any, kind))
+
+
+class _Wire(msgspec.Struct, kw_only=True, gc=False):
+    pass
+
+
+class WireAdditionalField(_Wire):
+    code: str | None = None
+    type: str | None = None
+    value: Any = None  # a string, or a list of strings for MULTIPLE_VALUES_LIST (§5.3)
+
+
+class WireAddress(_Wire):
+    civility: str | None = None
+    firstname: str | None = None
+    lastname: str | None = None
+    company: str | None = None
+    company_2: str | None = None
+    street_1: str | None = None
+    street_2: str | None = None
+    zip_code: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None  # display name
+    country_iso_code: str | None = None  # ISO 3166-1 alpha-3 (§5.4)
+    phone: str | None = None
+    phone_secondary: str | None = None
+    additional_info: str | None = None  # delivery instructions (shipping address only)
+
+
+class WireCustomer(_Wire):
+    customer_id: str | None = None
+    civility: str | None = None
+    firstname: str | None = None
+    lastname: str | None = None
+    billing_address: WireAddress | None = None  # null before shipping or acceptance (§5.4)
+    shipping_address: WireAddress | None = None
+
+
+class WirePromotionConfig(_Wire):
+    type: str | None = None  # AMOUNT_OFF, FREE_ITEMS, PERCENTAGE_OFF, REDUCED_UNIT_PRICE…
+    internal_description: str | None = None
+
+
+class WirePromotion(_Wire):
+    id: str | int | None = None
+    promo_code: str | None = None
+    deduced_amount: Decimal | None = None
+    configuration: WirePromotionConfig | None = None
+
+
+class WirePromotions(_Wire):
+    applied_promotions: list[WirePromotion] | None = None
+    total_deduced_amount: Decimal | None = None
+
+
+class WireFee(_Wire):
+    code: str | None = None
+    amount: Decimal | None = None
+
+
+class WireMedia(_Wire):
+    media_url: str | None = None  # may be relative to the instance (§5.5)
+    mime_type: str | None = None
+    type: str | None = None  # SMALL, MEDIUM, LARGE…
+
+
+class WireLine(_Wire, kw_only=True):
+    order_line_id: str | None = None
+    order_line_index: int | None = None
+    order_line_state: str | None = None
+    offer_sku: str | None = None  # the seller's SKU
+    product_sku: str | None = None  # the operator's
+    product_title: str | None = None
+    quantity: int
+    price_unit: Decimal | None = None  # charged, after promotions
+    origin_unit_price: Decimal | None = None
+    price: Decimal | None = None  # price_unit × quantity, without shipping
+    shipping_price: Decimal | None = None
+    fees: list[WireFee] | None = None
+    promotions: list[WirePromotion] | None = None
+    product_medias: list[WireMedia] | None = None
+    order_line_additional_fields: list[WireAdditionalField] | None = None
+
+
+class WireOrder(_Wire, kw_only=True):
+    order_id: str
+    commercial_id: str | None = None
+    order_state: str | None = None
+    created_date: datetime | None = None
+    last_updated_date: datetime | None = None
+    shipping_deadline: datetime | None = None
+    currency_iso_code: str | None = None
+    payment_type: str | None = None
+    payment_type_legacy: str | None = msgspec.field(default=None, name="paymentType")  # deprecated spelling
+    payment_workflow: str | None = None
+    customer: WireCustomer | None = None
+    customer_notification_email: str | None = None  # anonymised alias (§5.3)
+    shipping_type_code: str | None = None
+    shipping_type_label: str | None = None
+    shipping_pudo_id: str | int | None = None
+    order_additional_fields: list[WireAdditionalField] | None = None
+    promotions: WirePromotions | None = None
+    price: Decimal | None = None
+    shipping_price: Decimal | None = None
+    total_price: Decimal | None = None
+    order_lines: list[WireLine] | None = None
+
+
+class WireOrdersPage(_Wire):
+    """OR11: ``{"orders": [...], "total_count": N}``, each order kept raw and decoded on its own."""
+
+    orders: list[msgspec.Raw] | None = None
+    total_count: int | None = None
+
+
+class WireOrdersFast(_Wire):
+    """The same envelope in one typed pass: the fast path when every order on it is well-typed."""
+
+    orders: list[WireOrder] | None = None
+    total_count: int | None = None
+
+
+class WireOrderKey(_Wire):
+    """What can still be read from an order that failed to decode: its id and update time, any type."""
+
+    order_id: Any = None
+    last_updated_date: Any = None
+
+
+class WireLineState(_Wire):
+    order_line_id: str | None = None
+    order_line_state: str | None = None
+    quantity: Any = None
+
+
+class WireOrderState(_Wire):
+    """What a write reads back (OR11 ``order_ids=``): states and tracking, nothing that could fail to map."""
+
+    order_id: str | None = None
+    order_state: str | None = None
+    shipping_tracking: str | None = None
+    shipping_carrier_code: str | None = None
+    shipping_company: str | None = None
+    order_lines: list[WireLineState] | None = None
+
+
+class WireOrderStates(_Wire):
+    orders: list[WireOrderState] | None = None
+
+
+class WireCarrier(_Wire):
+    code: str | None = None
+    label: str | None = None
+    standard_code: str | None = None
+    tracking_url: str | None = None  # template with ``{trackingId}`` (§8)
+
+
+class WireCarriers(_Wire):
+    carriers: list[WireCarrier] | None = None
+
+
+class WireShipmentError(_Wire):
+    order_id: str | None = None
+    message: str | None = None
+
+
+class WireShipmentResult(_Wire):
+    """ST01 answers 201 with per-shipment errors beside the successes (§10)."""
+
+    shipment_success: list[Any] | None = None
+    shipment_errors: list[WireShipmentError] | None = None
+
+
+class WireTracking(_Wire):
+    tracking_number: str | None = None
+    carrier_code: str | None = None
+    carrier_name: str | None = None
+
+
+class WireShipment(_Wire):
+    order_id: str | None = None
+    status: str | None = None
+    tracking: WireTracking | None = None
+
+
+class WireShipmentList(_Wire):
+    """ST11: seek pagination (``data``, ``next_page_token``, §4)."""
+
+    data: list[WireShipment] | None = None
+    next_page_token: str | None = None
+
+
+class WireError(_Wire):
+    """Both error shapes (§12): classic ``{"status", "message"}`` and newer ``{"errors": [...]}``."""
+
+    status: Any = None
+    message: Any = None
+    code: Any = None
+    errors: Any = None
