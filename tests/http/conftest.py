@@ -3,6 +3,7 @@ OpenAPI document, tenants with API keys, and helpers to connect stores and impor
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, datetime
 from typing import Any
@@ -23,7 +24,8 @@ from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.fake_directory import FakeDirectory
 
-from .support import Api, RecordingMetrics, Tenant, make_tenant
+from .support import Api, RecordingMetrics, Snapshot, Tenant, make_tenant
+from .tour import World, build_world
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -90,6 +92,16 @@ def portside(
 
 
 @pytest.fixture
+def snapshot(storage: MemoryStorage) -> Snapshot:
+    """Everything stored, comparable with ``==``: proves a refused request wrote nothing."""
+
+    async def take() -> object:
+        return copy.deepcopy(storage.tables)
+
+    return take
+
+
+@pytest.fixture
 def metrics() -> RecordingMetrics:
     return RecordingMetrics()
 
@@ -130,3 +142,9 @@ async def alice(new_tenant: TenantFactory) -> Tenant:
 @pytest.fixture
 async def bob(new_tenant: TenantFactory) -> Tenant:
     return await new_tenant("Bob's shop")
+
+
+@pytest.fixture
+async def world(alice: Tenant, portside: Portside, plugin: FakeChannelPlugin) -> World:
+    """Alice's store, orders, shipment, webhook and product, for the route-by-route tests."""
+    return await build_world(alice, portside, plugin)

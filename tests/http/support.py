@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json as jsonlib
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,8 @@ from portside.testing.fake_channel import FakeChannelPlugin
 from .openapi_check import OpenApiChecker
 
 _UNSET: Any = object()
+
+Snapshot = Callable[[], Coroutine[Any, Any, object]]  # everything stored, comparable with ==
 
 
 @dataclass
