@@ -59,7 +59,7 @@ def save_demo_state(data_dir: Path, state: DemoState) -> None:
 
 
 @contextlib.asynccontextmanager
-async def sandboxes(host: str, orders: int, anchor: datetime) -> AsyncIterator[Sandboxes]:
+async def sandboxes(host: str, orders: int, anchor: datetime | None) -> AsyncIterator[Sandboxes]:
     async with contextlib.AsyncExitStack() as stack:
         started = {}
         for name in ("cdiscount", "mondial-relay", "colissimo"):
