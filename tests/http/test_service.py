@@ -59,6 +59,15 @@ async def test_bodies_over_the_limit_are_refused(portside: Portside, alice: Tena
         bulk = await api.post("/v1/catalog/products:bulk", data=lines, headers={"Content-Type": "application/x-ndjson"})
         bulk.problem(413)
 
+        async def chunks():  # type: ignore[no-untyped-def]
+            for i in range(40):  # no Content-Length: counted as it streams
+                yield b'{"sku": "C%03d"}\n' % i
+
+        chunked = await api.post(
+            "/v1/catalog/products:bulk", data=chunks(), headers={"Content-Type": "application/x-ndjson"}
+        )
+        chunked.problem(413)
+
 
 async def test_an_unexpected_error_is_a_generic_500_and_a_log_line(
     portside: Portside, alice: Tenant, api: Api, caplog: pytest.LogCaptureFixture
@@ -72,3 +81,12 @@ async def test_an_unexpected_error_is_a_generic_500_and_a_log_line(
     assert "hunter2" not in answer.body.decode() and "Traceback" not in answer.body.decode()
     assert problem["error_id"] in problem["detail"]
     assert problem["error_id"] in caplog.text and "database exploded" in caplog.text
+
+
+async def test_registry_names_limit_the_channels_new_stores_may_use(portside: Portside, alice: Tenant) -> None:
+    app = build_http_app(portside, registry_names=[])
+    async with TestClient(TestServer(app, host="127.0.0.1")) as client:
+        api = (await Api.connect(client)).as_(alice.key)
+        body = {"channel": "fake", "name": "B", "credentials": {"secret": "fake-secret"}}
+        problem = (await api.post("/v1/stores", json=body)).problem(422)
+        assert problem["errors"] == {"channel": "one of: none"}

@@ -13,6 +13,7 @@ from portside.core.services.catalog_import import CatalogImport, ImportReport, O
 from ..bulk import LineTooLong, csv_records, json_lines
 from ..decoding import read_json
 from ..problems import ApiProblem
+from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.catalog import ProductFields, ProductJson
@@ -20,24 +21,21 @@ from ..state import PORTSIDE, SETTINGS, account_id
 
 NDJSON = "application/x-ndjson"
 CSV = "text/csv"
+MAX_SKU = 200
 _COLUMNS = frozenset(f.encode_name for f in msgspec.structs.fields(ProductRow))
 _any_json = msgspec.json.Decoder()
 
 
 def product_json(product: Product) -> ProductJson:
-    return ProductJson(
-        sku=product.sku,
-        weight_g=None if product.weight is None else product.weight.grams,
-        image_url=product.image_url,
-        stock_location=product.stock_location,
-        title=product.title,
-        options=[OptionRow(name=o.name, value=o.value) for o in product.options],
-    )
+    weight_g = None if product.weight is None else product.weight.grams
+    return project(ProductJson, product, weight_g=weight_g, options=[project(OptionRow, o) for o in product.options])
 
 
 async def put_product(request: web.Request) -> web.Response:
     sku = request.match_info["sku"]
     body = await read_json(request, ProductFields)
+    if len(sku) > MAX_SKU:
+        raise ApiProblem(422, f"a SKU has at most {MAX_SKU} characters", slug="validation", errors={"sku": "too long"})
     try:
         product = product_of(sku, body)
     except ValueError as exc:

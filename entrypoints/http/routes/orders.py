@@ -11,6 +11,7 @@ from portside.core.services.tenancy import owned_order
 
 from ..decoding import read_json, read_query
 from ..pagination import decode_cursor, encode_cursor
+from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.orders import (
@@ -66,14 +67,16 @@ async def order_activity(request: web.Request) -> web.Response:
     async with request.app[PORTSIDE].uow() as u:
         record = await owned_order(u, account_id(request), request.match_info["id"])
         found = await u.activity.list_for_order(record.order.id)
-    items = [ActivityJson(id=a.id, kind=a.kind, at=a.at, detail=dict(a.detail)) for a in found]
+    items = [project(ActivityJson, a, detail=dict(a.detail)) for a in found]
     return json_response(ActivityList(items=items))
 
 
-async def _decide(request: web.Request, *, accept: bool, reason: str | None) -> web.Response:
+async def _decide(request: web.Request, *, accept: bool) -> web.Response:
     app = request.app[PORTSIDE]
-    async with app.uow() as u:
+    async with app.uow() as u:  # 404 before 422
         record = await owned_order(u, account_id(request), request.match_info["id"])
+    body = await read_json(request, AcceptBody if accept else RefuseBody, optional=True)
+    reason = body.reason if isinstance(body, RefuseBody) else None
     bundle = await app.channels.for_store(record.order.store_id)
     message = await decide_order(
         record.order.id,
@@ -91,17 +94,11 @@ async def _decide(request: web.Request, *, accept: bool, reason: str | None) -> 
 
 
 async def accept_order(request: web.Request) -> web.Response:
-    async with request.app[PORTSIDE].uow() as u:
-        await owned_order(u, account_id(request), request.match_info["id"])
-    await read_json(request, AcceptBody, optional=True)
-    return await _decide(request, accept=True, reason=None)
+    return await _decide(request, accept=True)
 
 
 async def refuse_order(request: web.Request) -> web.Response:
-    async with request.app[PORTSIDE].uow() as u:
-        await owned_order(u, account_id(request), request.match_info["id"])
-    body = await read_json(request, RefuseBody, optional=True)
-    return await _decide(request, accept=False, reason=body.reason)
+    return await _decide(request, accept=False)
 
 
 def operations() -> list[Operation]:

@@ -12,6 +12,7 @@ from portside.core.services.tenancy import owned_order, owned_shipment
 
 from ..decoding import read_json
 from ..idempotency import HEADER, REPLAYED, idempotent
+from ..project import project
 from ..respond import encode, json_response
 from ..routing import Body, Header, Operation, Reply
 from ..schemas.shipments import ShipmentCreate, ShipmentJson, ShipmentList
@@ -23,17 +24,11 @@ _canonical = msgspec.json.Encoder(order="deterministic")
 
 def _request(body: ShipmentCreate) -> ShipmentRequest:
     fee = body.carrier_fee
-    return ShipmentRequest(
-        carrier=body.carrier,
-        tracking_number=body.tracking_number,
-        service=body.service,
-        tracking_url=body.tracking_url,
-        carrier_fee=None if fee is None else Money(amount=fee.amount, currency=fee.currency),
-        notes_to_buyer=body.notes_to_buyer,
-        shipped_at=body.shipped_at,
-        lines=None
-        if body.lines is None
-        else tuple(ShipmentLine(channel_line_id=li.channel_line_id, quantity=li.quantity) for li in body.lines),
+    return project(
+        ShipmentRequest,
+        body,
+        carrier_fee=None if fee is None else project(Money, fee),
+        lines=None if body.lines is None else tuple(project(ShipmentLine, line) for line in body.lines),
     )
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from aiohttp import web
 
 from portside.core.errors import Conflict
-from portside.core.model import StatusMapping, Store, SyncReport
+from portside.core.model import StatusMapping, Store
 from portside.core.services.status_mapping import set_status_mapping
 from portside.core.services.tenancy import owned_store
 
 from ..decoding import read_json, read_query
+from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.stores import (
@@ -65,17 +66,12 @@ async def start_sync(request: web.Request) -> web.Response:
     return json_response(SyncStarted(store_id=store.id, status="started", reports=reports), status=202)
 
 
-def _report_json(report: SyncReport) -> SyncReportJson:
-    fields = {f: getattr(report, f) for f in SyncReportJson.__struct_fields__}
-    return SyncReportJson(**fields)
-
-
 async def list_syncs(request: web.Request) -> web.Response:
     store = await _store(request)
     query = read_query(request, Limit)
     async with request.app[PORTSIDE].uow() as u:
         reports = await u.sync_reports.find(store.id, limit=query.limit)
-    return json_response(SyncReportList(items=[_report_json(r) for r in reports]))
+    return json_response(SyncReportList(items=[project(SyncReportJson, r) for r in reports]))
 
 
 async def list_quarantine(request: web.Request) -> web.Response:
@@ -83,18 +79,7 @@ async def list_quarantine(request: web.Request) -> web.Response:
     query = read_query(request, Limit)
     async with request.app[PORTSIDE].uow() as u:
         found = await u.quarantine.find(store.id, limit=query.limit)
-    items = [
-        QuarantinedJson(
-            id=p.id,
-            channel_order_id=p.channel_order_id,
-            error=p.error,
-            received_at=p.received_at,
-            sync_id=p.sync_id,
-            raw=p.raw,
-        )
-        for p in found
-    ]
-    return json_response(QuarantineList(items=items))
+    return json_response(QuarantineList(items=[project(QuarantinedJson, p) for p in found]))
 
 
 def operations() -> list[Operation]:

@@ -10,6 +10,7 @@ from portside.core.services.tenancy import owned_store
 
 from ..channels import installed, offered, verifier
 from ..decoding import read_json
+from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.stores import StoreCreate, StoreJson, StoreList, StorePatch
@@ -17,32 +18,20 @@ from ..state import PORTSIDE, account_id
 
 
 def store_json(store: Store) -> StoreJson:
-    # Credentials are deliberately absent: no route ever returns them.
-    return StoreJson(
-        id=store.id,
-        channel=store.channel,
-        name=store.name,
-        settings=dict(store.settings),
-        acceptance_policy=store.acceptance_policy,
-        sync_interval_s=store.sync_interval_s,
-        active=store.active,
-        created_at=store.created_at,
-    )
+    # StoreJson has no credentials field: no route ever returns them.
+    return project(StoreJson, store, settings=dict(store.settings))
 
 
 async def create_store(request: web.Request) -> web.Response:
     body = await read_json(request, StoreCreate)
     app = request.app[PORTSIDE]
-    draft = StoreDraft(
-        channel=body.channel,
-        name=body.name,
-        credentials=body.credentials,
-        settings=body.settings,
-        acceptance_policy=body.acceptance_policy,
-        sync_interval_s=body.sync_interval_s,
-    )
     store = await connect_store(
-        account_id(request), draft, channels=offered(request), verify=verifier(request), uow=app.uow, clock=app.clock
+        account_id(request),
+        project(StoreDraft, body),
+        channels=offered(request),
+        verify=verifier(request),
+        uow=app.uow,
+        clock=app.clock,
     )
     return json_response(store_json(store), status=201, headers={"Location": f"/v1/stores/{store.id}"})
 
@@ -77,15 +66,7 @@ async def patch_store(request: web.Request) -> web.Response:
     async with request.app[PORTSIDE].uow() as u:  # 404 before 422: the id is checked first
         await owned_store(u, account_id(request), request.match_info["id"])
     body = await read_json(request, StorePatch)
-    changes = StoreChanges(
-        name=body.name,
-        credentials=body.credentials,
-        settings=body.settings,
-        acceptance_policy=body.acceptance_policy,
-        sync_interval_s=body.sync_interval_s,
-        active=body.active,
-    )
-    return await _change(request, changes)
+    return await _change(request, project(StoreChanges, body))
 
 
 async def delete_store(request: web.Request) -> web.Response:

@@ -9,6 +9,7 @@ from portside.core.services.tenancy import owned_webhook
 from portside.core.services.webhooks import subscribe, unsubscribe
 
 from ..decoding import read_json
+from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.webhooks import WebhookCreate, WebhookCreated, WebhookJson, WebhookList
@@ -16,18 +17,14 @@ from ..state import PORTSIDE, account_id
 
 
 def webhook_json(hook: WebhookSubscription) -> WebhookJson:
-    return WebhookJson(
-        id=hook.id, url=hook.url, events=list(hook.events), active=hook.active, created_at=hook.created_at
-    )
+    return project(WebhookJson, hook, events=list(hook.events))
 
 
 async def create_webhook(request: web.Request) -> web.Response:
     body = await read_json(request, WebhookCreate)
     app = request.app[PORTSIDE]
     hook = await subscribe(account_id(request), body.url, body.events, uow=app.uow, clock=app.clock)
-    created = WebhookCreated(
-        **{f: getattr(webhook_json(hook), f) for f in WebhookJson.__struct_fields__}, secret=hook.secret
-    )
+    created = project(WebhookCreated, hook, events=list(hook.events))  # the one answer with the secret
     return json_response(created, status=201, headers={"Location": f"/v1/webhooks/{hook.id}"})
 
 
