@@ -21,11 +21,13 @@ RETURNING id;
 SELECT * FROM portside.outbox WHERE id = $1;
 
 -- name: outbox_claim
--- Due: pending and available, or in flight under a lease that ran out (its relay died or hung;
--- attempts and outcome_unknown stay as stored so the relay checks before resending).
+-- Due: pending and available, or in flight under a lease that ran out (its relay died or hung
+-- mid-attempt: the channel may have received it, so it comes back outcome_unknown and the next relay
+-- looks on the channel before resending; attempts stay as stored).
 -- SKIP LOCKED: concurrent relays never wait for each other and never get the same message.
 UPDATE portside.outbox
-SET status = 'in_flight', lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3)
+SET status = 'in_flight', lease_owner = $1, lease_until = $2::timestamptz + make_interval(secs => $3),
+    outcome_unknown = outcome_unknown OR status = 'in_flight'
 WHERE id IN (
     SELECT id FROM portside.outbox
     WHERE status IN ('pending', 'in_flight')
