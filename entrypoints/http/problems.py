@@ -146,9 +146,8 @@ def _from_http(exc: web.HTTPException, request: web.Request) -> web.Response:
     else:
         detail = exc.reason
     headers = {k: v for k, v in exc.headers.items() if k in ("Allow", "Retry-After")}
-    return problem_response(
-        status, detail, slug=TITLES.get(status, "error").lower().replace(" ", "-"), request=request, headers=headers
-    )
+    slug = {404: "not-found", 413: "request-too-large"}.get(status, f"http-{status}")
+    return problem_response(status, detail, slug=slug, request=request, headers=headers)
 
 
 @web.middleware
