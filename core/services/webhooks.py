@@ -18,9 +18,14 @@ SECRET_PREFIX = "whsec_"  # noqa: S105 (a label, not a secret)
 
 
 def check_url(url: str) -> None:
-    parts = urlsplit(url)
+    invalid = ValidationFailed("a webhook needs an absolute http(s) URL", {"url": "must be an absolute http(s) URL"})
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check (``:x`` or ``:99999`` raise)
+    except ValueError:
+        raise invalid from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed("a webhook needs an absolute http(s) URL", {"url": "must be an absolute http(s) URL"})
+        raise invalid
     if parts.username or parts.password:
         # It would be stored and listed in clear; each delivery is signed with the secret instead.
         raise ValidationFailed(

@@ -93,6 +93,9 @@ def _responses(schemas: _Schemas, op: Operation) -> dict[str, Any]:
         answer: dict[str, Any] = {"description": reply.description}
         if reply.schema is not None:
             answer["content"] = {reply.media_type: {"schema": schemas.of(reply.schema)}}
+        if reply.links:
+            by_id = "$response.body#/id"
+            answer["links"] = {op_id: {"operationId": op_id, "parameters": {"id": by_id}} for op_id in reply.links}
         if reply.headers:
             answer["headers"] = {k: {"description": v, "schema": {"type": "string"}} for k, v in reply.headers.items()}
         responses[str(status)] = answer

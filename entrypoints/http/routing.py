@@ -24,6 +24,7 @@ class Reply:
     schema: Any = None
     media_type: str = JSON
     headers: Mapping[str, str] = field(default_factory=dict)  # header name → description
+    links: tuple[str, ...] = ()  # operations whose ``{id}`` is this answer's ``id`` (for clients and fuzzers)
 
 
 @dataclass(frozen=True)

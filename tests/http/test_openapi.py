@@ -37,6 +37,17 @@ async def test_every_served_route_is_documented_and_nothing_else(api: Api, app: 
             assert any(status.startswith("2") for status in op["responses"]), (method, path)
             if not path.startswith(("/healthz", "/readyz", "/metrics", "/v1/openapi.json")):
                 assert "401" in op["responses"] and "security" not in op, (method, path)
+    ids = {op["operationId"]: path for path, item in api.checker.document["paths"].items() for op in item.values()}
+    links = [
+        link
+        for item in api.checker.document["paths"].values()
+        for op in item.values()
+        for reply in op["responses"].values()
+        for link in reply.get("links", {}).values()
+    ]
+    assert len(links) >= 10
+    for link in links:  # a link names a real operation, whose {id} the answer's id fills
+        assert "{id}" in ids[link["operationId"]] and link["parameters"] == {"id": "$response.body#/id"}
 
 
 async def tour(tenant: Tenant, portside: Portside, plugin: FakeChannelPlugin, api: Api) -> World:

@@ -80,6 +80,7 @@ def operations() -> list[Operation]:
                     "the shipment; the marketplace notification is queued (pending)",
                     ShipmentJson,
                     headers={REPLAYED: "true when this is the stored answer to an earlier request with the key"},
+                    links=("getShipment", "retryShipmentNotification"),
                 )
             },
             description="Checks the carrier and lines against the marketplace's rules (422 lists accepted carriers), "

@@ -73,6 +73,18 @@ async def delete_store(request: web.Request) -> web.Response:
     return await _change(request, StoreChanges(active=False))
 
 
+STORE_LINKS = (
+    "getStore",
+    "updateStore",
+    "deactivateStore",
+    "getStatusMapping",
+    "setStatusMapping",
+    "syncStore",
+    "listSyncs",
+    "listQuarantine",
+)
+
+
 def operations() -> list[Operation]:
     one = {200: Reply("the store", StoreJson)}
     return [
@@ -83,7 +95,14 @@ def operations() -> list[Operation]:
             "createStore",
             "Connect a store",
             "stores",
-            {201: Reply("the store, due for its first sync now", StoreJson, headers={"Location": "the store's URL"})},
+            {
+                201: Reply(
+                    "the store, due for its first sync now",
+                    StoreJson,
+                    headers={"Location": "the store's URL"},
+                    links=STORE_LINKS,
+                )
+            },
             description="Checks the credentials with the marketplace before saving; a refusal is a 422 "
             "carrying the marketplace's reason. Credentials are encrypted at rest and never returned.",
             body=Body(StoreCreate),

@@ -60,6 +60,7 @@ def operations() -> list[Operation]:
                     "the subscription and its signing secret, shown this once",
                     WebhookCreated,
                     headers={"Location": "the subscription's URL"},
+                    links=("getWebhook", "deactivateWebhook"),
                 )
             },
             description="Events: order.created, order.updated, order.status_changed, order.cancelled, "

@@ -12,7 +12,7 @@ from .common import UtcTime
 
 
 class WebhookCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    url: Annotated[str, msgspec.Meta(min_length=8, max_length=2000)]
+    url: Annotated[str, msgspec.Meta(min_length=8, max_length=2000, pattern="^https?://")]
     events: Annotated[list[WebhookEvent], msgspec.Meta(min_length=1)]
 
 
