@@ -1,12 +1,13 @@
-"""Catalog products as the API shows them, and the bulk import's report."""
+"""Catalog products as the API shows them. Requests and the bulk report are the core's own Structs
+(``ProductFields``, ``ImportReport``): the API documents exactly what the import checks."""
 
 from __future__ import annotations
 
 import msgspec
 
-from portside.core.services.catalog_import import ImportReport, OptionRow, ProductFields, RejectedRow
+from portside.core.services.catalog_import import OptionRow, ProductFields
 
-__all__ = ["BulkReport", "OptionRow", "ProductFields", "ProductJson", "RejectedRow"]
+__all__ = ["OptionRow", "ProductFields", "ProductJson"]
 
 
 class ProductJson(msgspec.Struct, frozen=True, kw_only=True):
@@ -16,6 +17,3 @@ class ProductJson(msgspec.Struct, frozen=True, kw_only=True):
     stock_location: str | None
     title: str | None
     options: list[OptionRow]
-
-
-BulkReport = ImportReport
