@@ -48,7 +48,7 @@ async def _target(request: web.Request, endpoint: str, *, json_body: bool = True
     order = state.store.get(order_id)
     if order is None:
         return error(404, f"Order with id '{order_id}' not found")
-    state.stats.order_call(endpoint, order_id, applied=False)
+    state.stats.received_call(endpoint, order_id)
     if not json_body:
         return state, order, {}
     try:
@@ -92,7 +92,7 @@ async def accept(request: web.Request) -> web.StreamResponse:
     order["acceptance_decision_date"] = iso(state.clock.now())
     order["_addresses_shown"] = order.get("_addresses_shown") or shows_addresses(state.operator, new_state)
     state.store.touch(order)
-    state.stats.order_call("orders.accept", order["order_id"], applied=True)
+    state.stats.applied_call("orders.accept", order["order_id"])
     return web.Response(status=204)
 
 
@@ -122,7 +122,7 @@ async def tracking(request: web.Request) -> web.StreamResponse:
         return error(400, "carrier_code is mandatory for a registered carrier, carrier_name for another")
     order["shipping_tracking"] = number
     state.store.touch(order)
-    state.stats.order_call("orders.tracking", order["order_id"], applied=True)
+    state.stats.applied_call("orders.tracking", order["order_id"])
     return web.Response(status=204)
 
 
@@ -147,5 +147,5 @@ async def ship(request: web.Request) -> web.StreamResponse:
             line["order_line_state"], line["shipped_date"] = "SHIPPED", now
     order["order_state"] = "SHIPPED"
     state.store.touch(order)
-    state.stats.order_call("orders.ship", order["order_id"], applied=True)
+    state.stats.applied_call("orders.ship", order["order_id"])
     return web.Response(status=204)

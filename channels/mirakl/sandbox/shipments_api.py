@@ -67,7 +67,7 @@ def _create(state: SandboxState, item: Any) -> Wire:
     order = state.store.get(item.get("order_id") or "") if isinstance(item, dict) else None
     if order is None:
         raise Refused("Order not found")
-    state.stats.order_call("shipments.create", order["order_id"], applied=False)
+    state.stats.received_call("shipments.create", order["order_id"])
     if order["order_state"] != "SHIPPING":
         raise Refused("Order is not in the expected state for this operation")
     lines = {ln["order_line_id"]: ln for ln in order["order_lines"]}
@@ -98,7 +98,7 @@ def _create(state: SandboxState, item: Any) -> Wire:
     order["shipping_carrier_code"] = tracking.get("carrier_code")
     order["shipping_company"] = tracking.get("carrier_name")
     state.store.touch(order)
-    state.stats.order_call("shipments.create", order["order_id"], applied=True)
+    state.stats.applied_call("shipments.create", order["order_id"])
     shipment = {
         "id": str(uuid.uuid4()),
         "order_id": order["order_id"],

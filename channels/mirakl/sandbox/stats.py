@@ -18,7 +18,8 @@ class Stats:
         self.calls[endpoint] += 1
         self.responses[endpoint][status] += 1
 
-    def order_call(self, endpoint: str, order_id: str, *, applied: bool) -> None:
+    def received_call(self, endpoint: str, order_id: str) -> None:
         self.received[endpoint][order_id] += 1
-        if applied:
-            self.applied[endpoint][order_id] += 1
+
+    def applied_call(self, endpoint: str, order_id: str) -> None:
+        self.applied[endpoint][order_id] += 1
