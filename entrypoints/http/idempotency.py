@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
-import weakref
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
@@ -14,7 +13,7 @@ from portside.core.errors import Conflict
 from portside.core.ports import IdempotentResponse, UnitOfWorkFactory
 
 from .problems import ApiProblem
-from .state import PORTSIDE, account_id
+from .state import KEY_LOCKS, PORTSIDE, account_id
 
 log = logging.getLogger("portside.http")
 
@@ -23,10 +22,6 @@ REPLAYED = "Idempotent-Replayed"
 _MAX_KEY = 255
 
 Work = Callable[[], Awaitable[tuple[int, bytes]]]  # status and JSON body of the first answer
-
-# Two requests with one key in this process run one after the other: the second replays the first.
-# Across processes, the work itself refuses a second shipment of the same lines (row lock).
-_locks: weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock] = weakref.WeakValueDictionary()
 
 
 def _key(request: web.Request) -> str | None:
@@ -58,7 +53,9 @@ async def idempotent(request: web.Request, fingerprint: bytes, work: Work) -> we
     account = account_id(request)
     request_hash = hashlib.sha256(f"{request.method} {request.path}\n".encode() + fingerprint).hexdigest()
     uow = request.app[PORTSIDE].uow
-    lock = _locks.setdefault((account, key), asyncio.Lock())
+    # Two requests with one key in this process run one after the other: the second replays the first.
+    # Across processes, the work itself refuses a second shipment of the same lines (row lock).
+    lock = request.app[KEY_LOCKS].setdefault((account, key), asyncio.Lock())
     async with lock:
         replay = await _replay(uow, account, key, request_hash)
         if replay is not None:

@@ -41,6 +41,7 @@ from .test_secrets import test_no_secret_in_any_answer_or_log  # noqa: F401
 from .test_shipments import (  # noqa: F401
     test_a_dead_notification_is_retried_and_then_delivered,
     test_bad_shipments_name_the_fields_and_store_nothing,
+    test_concurrent_retries_with_one_key_ship_once,
     test_idempotency_key_replays_the_first_answer_and_creates_nothing,
     test_ship_answers_202_with_the_notification_pending,
 )

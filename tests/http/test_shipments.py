@@ -3,6 +3,8 @@ state, and retrying a dead notification."""
 
 from __future__ import annotations
 
+import asyncio
+
 from portside.core.model import Order
 from portside.entrypoints.application import Portside
 from portside.testing.fake_channel import FakeChannelPlugin
@@ -117,3 +119,15 @@ async def test_a_dead_notification_is_retried_and_then_delivered(
     assert delivered["status"] == "delivered" and delivered["last_error"] is None
     assert len(market.parcels["S1"]) == 1
     (await alice.api.post(f"/v1/shipments/{shipment['id']}/retry")).problem(409)
+
+
+async def test_concurrent_retries_with_one_key_ship_once(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    order = await order_of(alice, portside, plugin)
+    key = {"Idempotency-Key": "racing"}
+    url = f"/v1/orders/{order.id}/shipments"
+    answers = await asyncio.gather(*(alice.api.post(url, json=SHIP, headers=key) for _ in range(5)))
+    assert {(a.status, a.body) for a in answers} == {(answers[0].status, answers[0].body)}
+    assert answers[0].status == 202
+    assert await counts(portside, order) == (1, 1)
