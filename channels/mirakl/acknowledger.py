@@ -7,10 +7,10 @@ import msgspec
 from portside.core.errors import ChannelRejected
 from portside.core.model import Order
 
+from .answers import WireOrderState
 from .client import MiraklClient, order_path
 from .problems import MiraklRejected
 from .readback import read_state, waiting_line_ids
-from .schemas import WireOrderState
 from .statuses import ACCEPTED_STATES, ENDED_STATES, WAITING_ACCEPTANCE
 
 

@@ -17,10 +17,11 @@ import msgspec
 
 from portside.core.errors import ChannelError, ChannelUnavailable
 
+from .answers import WireCarriers
 from .client import MiraklClient
 from .fields import loose_key
-from .profile import CarrierRule, MarketplaceProfile
-from .schemas import WireCarriers, decoder
+from .profile import MarketplaceProfile
+from .schemas import decoder
 from .settings import MiraklSettings
 from .state import CarrierList, OperatorCarrier, StoreState
 
@@ -94,9 +95,6 @@ class MiraklCarrierCatalog:
         if rule is not None and self._profile.unlisted_carriers:
             return CarrierChoice(code=None, name=rule.name, url_template=rule.tracking_url)
         return None
-
-    def rule_for(self, carrier: str) -> CarrierRule | None:
-        return self._rules.get(loose_key(carrier))
 
     async def _listed(self) -> tuple[OperatorCarrier, ...]:
         cached = self._state.carriers

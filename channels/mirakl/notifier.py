@@ -16,12 +16,13 @@ from portside.core.errors import ChannelRejected, ChannelUnavailable
 from portside.core.model import Order, Shipment
 from portside.core.ports import NotificationLookup, NotificationReceipt
 
+from .answers import WireOrderState, WireShipmentList, WireShipmentResult
 from .carriers import MiraklCarrierCatalog
 from .client import MiraklClient, order_path
 from .problems import MiraklRejected
 from .profile import MarketplaceProfile
 from .readback import read_state, same_tracking
-from .schemas import WireOrderState, WireShipmentList, WireShipmentResult, decoder
+from .schemas import decoder
 from .state import StoreState
 from .statuses import ENDED_STATES, NOT_YET_SHIPPABLE, SHIPPED_STATES, SHIPPING
 from .tracking import TrackingPlan, not_sent_fields, plan_tracking

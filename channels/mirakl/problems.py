@@ -10,7 +10,8 @@ import msgspec
 from portside.adapters.http import HttpResponse, parse_retry_after
 from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejected, ChannelUnavailable
 
-from .schemas import WireError, decoder
+from .answers import WireError
+from .schemas import decoder
 
 Redact = Callable[[str], str]
 

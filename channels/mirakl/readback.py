@@ -6,8 +6,9 @@ import msgspec
 
 from portside.core.errors import ChannelRejected, ChannelUnavailable
 
+from .answers import WireOrderState, WireOrderStates
 from .client import MiraklClient
-from .schemas import WireOrderState, WireOrderStates, decoder
+from .schemas import decoder
 
 
 async def read_state(client: MiraklClient, order_id: str) -> WireOrderState:

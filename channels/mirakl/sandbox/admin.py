@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -23,6 +24,7 @@ from .store import OrderRejected
 from .visibility import shows_addresses
 
 STATES = (*STATE_WEIGHTS, "WAITING_DEBIT")
+Handler = Callable[[web.Request], Awaitable[web.Response]]
 
 
 async def _body(request: web.Request) -> dict[str, Any] | web.Response:
@@ -33,15 +35,23 @@ async def _body(request: web.Request) -> dict[str, Any] | web.Response:
     return body if isinstance(body, dict) else error(400, "Body must be a JSON object")
 
 
+def with_body(handler: Callable[[web.Request, dict[str, Any]], Awaitable[web.Response]]) -> Handler:
+    """The handler gets the request's JSON object; anything else is answered 400 before it runs."""
+
+    async def wrapped(request: web.Request) -> web.Response:
+        body = await _body(request)
+        return body if isinstance(body, web.Response) else await handler(request, body)
+
+    return wrapped
+
+
 async def get_faults(request: web.Request) -> web.Response:
     return json_reply(request.app[STATE].faults.knobs)
 
 
-async def set_faults(request: web.Request) -> web.Response:
+@with_body
+async def set_faults(request: web.Request, body: dict[str, Any]) -> web.Response:
     state = request.app[STATE]
-    body = await _body(request)
-    if isinstance(body, web.Response):
-        return body
     try:
         state.faults.update(body)
     except (msgspec.ValidationError, ValueError) as exc:
@@ -54,11 +64,9 @@ async def reset_faults(request: web.Request) -> web.Response:
     return json_reply(request.app[STATE].faults.knobs)
 
 
-async def add_orders(request: web.Request) -> web.Response:
+@with_body
+async def add_orders(request: web.Request, body: dict[str, Any]) -> web.Response:
     state = request.app[STATE]
-    body = await _body(request)
-    if isinstance(body, web.Response):
-        return body
     if isinstance(order := body.get("order"), dict):
         order.setdefault("_addresses_shown", shows_addresses(state.operator, str(order.get("order_state"))))
         try:
@@ -82,13 +90,11 @@ async def get_order(request: web.Request) -> web.Response:
     return json_reply(order) if order is not None else error(404, "No such order")
 
 
-async def update_order(request: web.Request) -> web.Response:
+@with_body
+async def update_order(request: web.Request, body: dict[str, Any]) -> web.Response:
     """Change an order the way the marketplace would (debit done, buyer cancels), bumping its update date."""
     state = request.app[STATE]
     order = state.store.get(request.match_info["order_id"])
-    body = await _body(request)
-    if isinstance(body, web.Response):
-        return body
     if order is None:
         return error(404, "No such order")
     wanted, malformed = body.get("state"), body.get("malformed")
@@ -108,11 +114,9 @@ async def update_order(request: web.Request) -> web.Response:
     return json_reply(order)
 
 
-async def shipments_api(request: web.Request) -> web.Response:
+@with_body
+async def shipments_api(request: web.Request, body: dict[str, Any]) -> web.Response:
     state = request.app[STATE]
-    body = await _body(request)
-    if isinstance(body, web.Response):
-        return body
     if not isinstance(body.get("enabled"), bool):
         return error(400, "enabled: true or false")
     state.shipments_api = body["enabled"]

@@ -10,6 +10,9 @@ from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
+from portside.adapters.carriers.sandbox_kit import Running as Served
+from portside.adapters.carriers.sandbox_kit import serve
+
 from . import orders_api, shipments_api
 from .admin import add_admin_routes
 from .config import MiraklSandboxConfig
@@ -89,20 +92,20 @@ def build_app(config: MiraklSandboxConfig) -> web.Application:
 class Running:
     """A started sandbox: ``url`` is a store's ``base_url``; ``state`` is its live state; ``close()`` stops it."""
 
-    def __init__(self, runner: web.AppRunner, app: web.Application, url: str) -> None:
-        self._runner = runner
-        self.app = app
-        self.url = url
-        self.api_url = url + API
-        self.admin_url = url + "/_sandbox"
-        self.state: SandboxState = app[STATE]
+    def __init__(self, served: Served) -> None:
+        self._served = served
+        self.app = served.app
+        self.url = served.url
+        self.api_url = served.url + API
+        self.admin_url = served.url + "/_sandbox"
+        self.state: SandboxState = served.app[STATE]
 
     @property
     def config(self) -> MiraklSandboxConfig:
         return self.state.config
 
     async def close(self) -> None:
-        await self._runner.cleanup()
+        await self._served.close()
 
     async def __aenter__(self) -> Running:
         return self
@@ -113,16 +116,4 @@ class Running:
 
 async def start_sandbox(config: MiraklSandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0) -> Running:
     """Serve a new sandbox on ``host:port`` (port 0: any free port); ``await running.close()`` stops it."""
-    app = build_app(config or MiraklSandboxConfig())
-    # A stalled handler (slow fault) must not hold up close(): give in-flight calls a moment, then cancel.
-    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port)
-    try:
-        await site.start()
-    except BaseException:
-        await runner.cleanup()
-        raise
-    bound_host, bound_port = runner.addresses[0][:2]
-    netloc = f"[{bound_host}]:{bound_port}" if ":" in bound_host else f"{bound_host}:{bound_port}"
-    return Running(runner, app, f"http://{netloc}")
+    return Running(await serve(build_app(config or MiraklSandboxConfig()), host=host, port=port, path=""))

@@ -13,14 +13,14 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .catalogue import COUNTRY_NAMES, FIRST_NAMES, LAST_NAMES, PRODUCTS, PROMO_CODES, STREETS, TOWNS
+from .catalogue import COUNTRY_NAMES, FIRST_NAMES, LAST_NAMES, PRODUCTS, STREETS, TOWNS
 from .clock import iso
+from .money import finish, promote
 from .operators import Operator
 from .relays import relay_fields
 from .visibility import shows_addresses
 
 Wire = dict[str, Any]
-_CENT = Decimal("0.01")
 STATE_WEIGHTS = {
     "STAGING": 3,
     "WAITING_ACCEPTANCE": 15,
@@ -108,21 +108,6 @@ def _line(order_id: str, index: int, state: str, product: tuple[Any, ...], rng: 
     }
 
 
-def _promote(order: Wire, rng: random.Random) -> None:
-    """A seller promotion on one line: already deducted from its price (§5.5), listed on the order too."""
-    line = rng.choice(order["order_lines"])
-    off = (line["price_unit"] * Decimal("0.1")).quantize(_CENT)
-    line["price_unit"] -= off
-    line["price"] = line["price_unit"] * line["quantity"]
-    line["total_price"] = line["price"] + line["shipping_price"]
-    deduced = off * line["quantity"]
-    promo_id = f"PROMO-{rng.randint(100, 999)}"
-    config = {"type": "AMOUNT_OFF", "amount_off": off, "internal_description": "Remise 10 % sur la sélection"}
-    promo = {"id": promo_id, "promo_code": rng.choice(PROMO_CODES), "deduced_amount": deduced}
-    line["promotions"] = [{**promo, "apportioned": True, "configuration": config}]
-    order["promotions"] = {"applied_promotions": [{**promo, "configuration": config}], "total_deduced_amount": deduced}
-
-
 def build_order(
     op: Operator, seed: int, index: int, now: datetime, *, state: str | None = None, relay: bool | None = None
 ) -> Wire:
@@ -193,16 +178,7 @@ def build_order(
     if relay_on:
         relay_fields(order, op, rng)
     if rng.random() < 0.25:
-        _promote(order, rng)
+        promote(order, rng)
     finish(order)
     order["_addresses_shown"] = shows_addresses(op, state)
     return order
-
-
-def finish(order: Wire) -> None:
-    """Order totals from its lines (price + shipping + fees, §5.3)."""
-    lines = order["order_lines"]
-    order["price"] = sum((ln["price"] for ln in lines), Decimal(0))
-    order["shipping_price"] = sum((ln["shipping_price"] for ln in lines), Decimal(0))
-    order["total_price"] = order["price"] + order["shipping_price"]
-    order["total_commission"] = (order["price"] * Decimal("0.15")).quantize(_CENT)

@@ -41,14 +41,17 @@ async def list_orders(request: web.Request) -> web.Response:
     return json_reply({"orders": views, "total_count": len(selected)})
 
 
-async def _target(request: web.Request, endpoint: str, *, json_body: bool = True) -> Target | web.Response:
-    """The order a write names (404 when unknown) and its JSON body; the call is counted either way."""
+async def _target(request: web.Request, endpoint: str, wanted: str, *, json_body: bool = True) -> Target | web.Response:
+    """The order a write names (404 when unknown, ORDER_INVALID_STATE unless in ``wanted``) and its JSON
+    body; the call is counted either way."""
     state = request.app[STATE]
     order_id = request.match_info["order_id"]
     order = state.store.get(order_id)
     if order is None:
         return error(404, f"Order with id '{order_id}' not found")
     state.stats.received_call(endpoint, order_id)
+    if order["order_state"] != wanted:
+        return error(400, INVALID_STATE)
     if not json_body:
         return state, order, {}
     try:
@@ -60,12 +63,10 @@ async def _target(request: web.Request, endpoint: str, *, json_body: bool = True
 
 async def accept(request: web.Request) -> web.StreamResponse:
     """OR21: every line waiting for acceptance must get a decision (§7)."""
-    target = await _target(request, "orders.accept")
+    target = await _target(request, "orders.accept", "WAITING_ACCEPTANCE")
     if isinstance(target, web.Response):
         return target
     state, order, body = target
-    if order["order_state"] != "WAITING_ACCEPTANCE":
-        return error(400, INVALID_STATE)
     decisions = body.get("order_lines")
     if not isinstance(decisions, list) or not all(
         isinstance(d, dict) and isinstance(d.get("id"), str) and isinstance(d.get("accepted"), bool) for d in decisions
@@ -98,12 +99,10 @@ async def accept(request: web.Request) -> web.StreamResponse:
 
 async def tracking(request: web.Request) -> web.StreamResponse:
     """OR23: a listed carrier by ``carrier_code``, another by ``carrier_name`` (+ ``carrier_url``) (§9)."""
-    target = await _target(request, "orders.tracking")
+    target = await _target(request, "orders.tracking", "SHIPPING")
     if isinstance(target, web.Response):
         return target
     state, order, body = target
-    if order["order_state"] != "SHIPPING":
-        return error(400, INVALID_STATE)
     number, code, name, url = (body.get(k) for k in ("tracking_number", "carrier_code", "carrier_name", "carrier_url"))
     if not isinstance(number, str) or not number.strip():
         return error(400, "tracking_number is mandatory")
@@ -128,16 +127,14 @@ async def tracking(request: web.Request) -> web.StreamResponse:
 
 async def ship(request: web.Request) -> web.StreamResponse:
     """OR24: no body, ``Content-Length: 0`` mandatory (§2, §9); tracking first where the type demands it."""
-    target = await _target(request, "orders.ship", json_body=False)
-    if isinstance(target, web.Response):
-        return target
-    state, order, _ = target
     if request.headers.get("Content-Length") is None:
         return error(411, "The Content-Length header must be present with value 0")
     if await request.read():
         return error(400, "OR24 takes no body")
-    if order["order_state"] != "SHIPPING":
-        return error(400, INVALID_STATE)
+    target = await _target(request, "orders.ship", "SHIPPING", json_body=False)
+    if isinstance(target, web.Response):
+        return target
+    state, order, _ = target
     kind = next((t for t in state.operator.shipping_types if t.code == order.get("shipping_type_code")), None)
     if (kind is None or kind.mandatory_tracking) and not order.get("shipping_tracking"):
         return error(400, "Tracking details are mandatory for this shipping method")

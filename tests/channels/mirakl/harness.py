@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
+import msgspec
 
 from portside.adapters.http import HttpClient, RetryPolicy
 from portside.channels.mirakl import plugin
@@ -15,6 +16,7 @@ from portside.channels.mirakl.statuses import DEFAULT_STATUS_MAPPING
 from portside.channels.registry import ChannelDeps
 from portside.core.model import Order, Shipment, Store
 from portside.core.ports import ChannelBundle, MappingFailure
+from portside.testing.channel_contract import contract_shipment
 from portside.testing.clock import FixedClock
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
@@ -44,17 +46,9 @@ def make_store(store_id: str = "store-1", *, credentials: dict[str, Any] | None 
     )
 
 
-def shipment_for(order: Order, carrier: str, number: str = "6A12345678901", **kw: Any) -> Shipment:
-    return Shipment(
-        id=f"sh-{order.channel_order_id}-{number}",
-        order_id=order.id,
-        store_id=order.store_id,
-        carrier=carrier,
-        tracking_number=number,
-        shipped_at=NOW,
-        created_at=NOW,
-        **kw,
-    )
+def shipment_for(order: Order, carrier: str, number: str = "6A12345678901", **changes: Any) -> Shipment:
+    """The contract kit's shipment, with ``changes`` (lines, tracking URL…) laid on top."""
+    return msgspec.structs.replace(contract_shipment(order, carrier, tracking_number=number), **changes)
 
 
 class Harness:
