@@ -9,6 +9,7 @@ new sandbox start from scratch.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
@@ -34,21 +35,33 @@ class StoreState:
 
 
 class StoreStates:
-    def __init__(self) -> None:
-        self._by_client: WeakKeyDictionary[HttpClient, dict[tuple[str, ...], StoreState]] = WeakKeyDictionary()
+    """One state per store and HTTP client: new credentials or endpoints replace the store's state
+    (they need a new token), and the least recently used states are forgotten past ``limit`` — failed
+    connection attempts each use a fresh store id, and must not grow memory without bound."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._by_client: WeakKeyDictionary[HttpClient, OrderedDict[str, tuple[tuple[str, ...], StoreState]]] = (
+            WeakKeyDictionary()
+        )
 
     def get(
         self, http: HttpClient, store_id: str, credentials: CdiscountCredentials, settings: CdiscountSettings
     ) -> StoreState:
         key = (
-            store_id,
             credentials.fingerprint(),
             settings.auth_url,
             settings.api_base_url,
             f"{settings.rate_per_s}/{settings.rate_burst}",
         )
-        states = self._by_client.setdefault(http, {})
-        state = states.get(key)
-        if state is None:
-            state = states[key] = StoreState(settings)
+        states = self._by_client.setdefault(http, OrderedDict())
+        found = states.get(store_id)
+        if found is not None and found[0] == key:
+            states.move_to_end(store_id)
+            return found[1]
+        state = StoreState(settings)
+        states[store_id] = (key, state)
+        states.move_to_end(store_id)
+        while len(states) > self._limit:
+            states.popitem(last=False)
         return state
