@@ -3,12 +3,13 @@
 The composition root builds a store's bundle once and reuses it, but a host may build one per call;
 either way a store shares one throttle, fetches SH21 once a day (reference §3) and remembers that its
 operator has the Shipments API off. States are kept per HTTP client (one per process, one per test)
-and per store + key + instance + shop, so new credentials or another sandbox start afresh.
+and per store, replaced when the key, instance or shop changes, so another sandbox starts afresh.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
@@ -39,21 +40,29 @@ class StoreState:
 
 
 class StoreStates:
-    def __init__(self) -> None:
-        self._by_client: WeakKeyDictionary[HttpClient, dict[tuple[str, ...], StoreState]] = WeakKeyDictionary()
+    """One state per store and HTTP client. A new key, instance, shop or throttle replaces the store's
+    state; past ``limit`` stores the least recently used is forgotten, so connection attempts (each
+    with a fresh store id) cannot grow memory without bound."""
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self._limit = limit
+        self._by_client: WeakKeyDictionary[HttpClient, OrderedDict[str, tuple[str, StoreState]]] = WeakKeyDictionary()
 
     def get(
         self, http: HttpClient, store_id: str, credentials: MiraklCredentials, settings: MiraklSettings
     ) -> StoreState:
-        key = (
-            store_id,
-            credentials.fingerprint(),
-            settings.instance,
-            settings.shop or "",
-            f"{settings.rate_per_s}/{settings.rate_burst}",
+        identity = "\x1f".join(
+            (
+                credentials.fingerprint(),
+                settings.instance,
+                settings.shop or "",
+                f"{settings.rate_per_s}/{settings.rate_burst}",
+            )
         )
-        states = self._by_client.setdefault(http, {})
-        state = states.get(key)
-        if state is None:
-            state = states[key] = StoreState(settings)
+        states = self._by_client.setdefault(http, OrderedDict())
+        kept = states.pop(store_id, None)
+        state = kept[1] if kept is not None and kept[0] == identity else StoreState(settings)
+        states[store_id] = (identity, state)  # most recently used last
+        if len(states) > self._limit:
+            states.popitem(last=False)
         return state

@@ -17,8 +17,9 @@ from portside.channels.registry import ChannelDeps
 from portside.core.ports import ChannelBundle
 from portside.testing.clock import FixedClock
 from tests.support.aioresponses_shim import mock_http  # noqa: F401  (the fixture, re-exported)
+from tests.support.recorded_sleeps import RecordedSleeps
 
-from .harness import NOW, Harness, Sleeps, make_store
+from .harness import NOW, Harness, make_store
 
 
 @pytest.fixture
@@ -27,12 +28,12 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def sleeps() -> Sleeps:
-    return Sleeps()
+def sleeps() -> RecordedSleeps:
+    return RecordedSleeps()
 
 
 @pytest.fixture
-async def http_client(sleeps: Sleeps) -> AsyncIterator[HttpClient]:
+async def http_client(sleeps: RecordedSleeps) -> AsyncIterator[HttpClient]:
     async with aiohttp.ClientSession() as session:
         yield HttpClient(session, retry=RetryPolicy(attempts=3), sleep=sleeps, rng=random.Random(3))
 

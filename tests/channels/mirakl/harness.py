@@ -18,6 +18,7 @@ from portside.core.model import Order, Shipment, Store
 from portside.core.ports import ChannelBundle, MappingFailure
 from portside.testing.channel_contract import contract_shipment
 from portside.testing.clock import FixedClock
+from tests.support.recorded_sleeps import RecordedSleeps
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 SINCE = NOW - timedelta(days=60)
@@ -25,13 +26,6 @@ BASE_URL = "https://mirakl.test"
 API = BASE_URL + "/api"
 KEY = "5f1c2e3a-0000-4000-8000-1234567890ab"
 Wire = dict[str, Any]
-
-
-class Sleeps(list[float]):
-    """The client's sleeps (backoff, Retry-After), recorded and skipped: faults are counted, not timed."""
-
-    async def __call__(self, delay: float) -> None:
-        self.append(delay)
 
 
 def make_store(store_id: str = "store-1", *, credentials: dict[str, Any] | None = None, **settings: Any) -> Store:
@@ -63,7 +57,7 @@ class Harness:
 
     def __init__(self, sandbox: Running, session: aiohttp.ClientSession, **settings: Any) -> None:
         self.sandbox = sandbox
-        self.sleeps = Sleeps()
+        self.sleeps = RecordedSleeps()
         self.http = HttpClient(session, retry=RetryPolicy(attempts=4), sleep=self.sleeps, rng=random.Random(5))
         config = sandbox.config
         chosen = {"base_url": sandbox.url, "shop_id": config.shop_id, "profile": config.profile, "timeout_s": 2.0}
