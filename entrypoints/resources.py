@@ -18,7 +18,7 @@ from portside.adapters.postgres.dsn import mask_dsn
 from portside.adapters.postgres.embedded import EmbeddedPostgres
 from portside.adapters.postgres.pool import create_pool
 
-from .config import Settings
+from .config import ConfigError, Settings
 
 log = logging.getLogger("portside")
 
@@ -60,7 +60,10 @@ def credentials_cipher(settings: Settings) -> FernetCipher:
     """``PORTSIDE_SECRET_KEY`` (comma-separated to rotate: new key first), else a key file that the
     embedded defaults create once in the data directory, readable by its owner only."""
     if settings.secret_key:
-        return FernetCipher(*[k.strip() for k in settings.secret_key.split(",") if k.strip()])
+        try:
+            return FernetCipher(*[k.strip() for k in settings.secret_key.split(",") if k.strip()])
+        except ValueError as exc:  # the message describes the format, never the key
+            raise ConfigError(f"invalid configuration: PORTSIDE_SECRET_KEY: {exc}") from None
     path = Path(settings.data_dir) / KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)

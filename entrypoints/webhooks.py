@@ -59,9 +59,9 @@ class WebhookHandler:
         data: dict[str, Any] = {"order": self._render_order(record.order)}
         if shipment is not None:
             data["shipment"] = self._render_shipment(shipment)
-        body = _encode(
-            {"id": payload["event_id"], "type": payload["type"], "created_at": payload["occurred_at"], "data": data}
-        )
+        # Parsed back so the time reads like every other time the API writes (ISO 8601, "Z").
+        created_at = datetime.fromisoformat(payload["occurred_at"])
+        body = _encode({"id": payload["event_id"], "type": payload["type"], "created_at": created_at, "data": data})
         try:
             status = await self._sender.send(
                 hook.url,
