@@ -198,12 +198,19 @@ class MemoryOutbox(_Repo):
         self._t.outbox[message.id] = message
 
     async def find(
-        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+        self,
+        *,
+        status: OutboxStatus | None = None,
+        store_id: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 100,
     ) -> list[OutboxMessage]:
         found = [
             m
             for m in self._t.outbox.values()
-            if (status is None or m.status == status) and (store_id is None or m.store_id == store_id)
+            if (status is None or m.status == status)
+            and (store_id is None or m.store_id == store_id)
+            and (subject_id is None or m.subject_id == subject_id)
         ]
         return sorted(found, key=lambda m: (m.created_at, m.id))[:limit]
 

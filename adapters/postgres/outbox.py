@@ -61,7 +61,12 @@ class PostgresOutbox(Repository):
         await self._update_existing("outbox_save", "outbox message", message.id, *_params(message))
 
     async def find(
-        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+        self,
+        *,
+        status: OutboxStatus | None = None,
+        store_id: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 100,
     ) -> list[OutboxMessage]:
-        rows = await self._fetch("outbox_find", None if status is None else status.value, store_id, limit)
+        rows = await self._fetch("outbox_find", None if status is None else status.value, store_id, limit, subject_id)
         return [_message(row) for row in rows]

@@ -125,7 +125,12 @@ class OutboxRepository(Protocol):
 
     async def save(self, message: OutboxMessage) -> None: ...
     async def find(
-        self, *, status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100
+        self,
+        *,
+        status: OutboxStatus | None = None,
+        store_id: str | None = None,
+        subject_id: str | None = None,
+        limit: int = 100,
     ) -> list[OutboxMessage]: ...
 
 

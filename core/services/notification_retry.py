@@ -10,9 +10,6 @@ from ..ports import Clock, UnitOfWorkFactory
 from .dispatch_outbox import retry_dead
 from .tenancy import owned_shipment
 
-# The outbox port finds messages by status and store only; a store rarely has this many dead ones.
-_DEAD_SCAN = 10_000
-
 
 async def retry_notification(account_id: str, shipment_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> Shipment:
     """Give the shipment's dead notification a fresh retry budget; the shipment shows it pending again."""
@@ -23,7 +20,7 @@ async def retry_notification(account_id: str, shipment_id: str, *, uow: UnitOfWo
                 f"the notification of shipment {shipment_id} is {shipment.notification.status}; "
                 "only a dead notification can be retried"
             )
-        dead = await u.outbox.find(status=OutboxStatus.dead, store_id=shipment.store_id, limit=_DEAD_SCAN)
+        dead = await u.outbox.find(status=OutboxStatus.dead, subject_id=shipment.id, limit=10)
     message = next((m for m in dead if m.kind == OutboxKind.ship_notification and m.subject_id == shipment.id), None)
     if message is None:
         raise Conflict(f"the notification of shipment {shipment_id} is not waiting for a retry")

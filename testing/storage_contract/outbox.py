@@ -113,14 +113,26 @@ class OutboxContract:
             make_message("b", created_at=at(2)),
             make_message("a", created_at=at(1)),
             make_message("c", created_at=at(3), store_id="store-2"),
-            make_message("d", created_at=at(0), status=OutboxStatus.dead),
+            make_message("d", created_at=at(0), status=OutboxStatus.dead, subject_id="shipment-9"),
         )
 
-        async def found(status: OutboxStatus | None = None, store_id: str | None = None, limit: int = 100) -> list[str]:
-            return _ids(await read(uow_factory, lambda u: u.outbox.find(status=status, store_id=store_id, limit=limit)))
+        async def found(
+            status: OutboxStatus | None = None,
+            store_id: str | None = None,
+            limit: int = 100,
+            subject_id: str | None = None,
+        ) -> list[str]:
+            return _ids(
+                await read(
+                    uow_factory,
+                    lambda u: u.outbox.find(status=status, store_id=store_id, subject_id=subject_id, limit=limit),
+                )
+            )
 
         assert await found() == ["d", "a", "b", "c"]
         assert await found(status=OutboxStatus.pending) == ["a", "b", "c"]
         assert await found(status=OutboxStatus.pending, store_id="store-1") == ["a", "b"]
         assert await found(status=OutboxStatus.dead) == ["d"]
         assert await found(limit=1) == ["d"]
+        assert await found(subject_id="shipment-9") == ["d"]
+        assert await found(subject_id="shipment-9", status=OutboxStatus.pending) == []

@@ -77,6 +77,7 @@ CREATE TABLE portside.outbox (
 CREATE INDEX outbox_due_idx ON portside.outbox (available_at, id) WHERE status IN ('pending', 'in_flight');
 CREATE INDEX outbox_status_idx ON portside.outbox (status, created_at, id);
 CREATE INDEX outbox_store_idx ON portside.outbox (store_id, created_at, id);
+CREATE INDEX outbox_subject_idx ON portside.outbox (subject_id);
 
 -- The activity log doubles as the event outbox: rows not yet published are claimed by the event
 -- publisher (SKIP LOCKED), so a change costs one write, not two.

@@ -42,5 +42,6 @@ RETURNING *;
 -- name: outbox_find
 SELECT * FROM portside.outbox
 WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR store_id = $2)
+  AND ($4::text IS NULL OR subject_id = $4)
 ORDER BY created_at, id
 LIMIT $3;
