@@ -1,0 +1,152 @@
+"""The service in this process for the security suite: the real composition root on real Postgres, its API on
+127.0.0.1, an outbound HTTP session that can only reach loopback, and a tenant with one of everything."""
+
+from __future__ import annotations
+
+import contextlib
+import ipaddress
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+from dependency_injector import providers
+
+from portside.adapters.http import create_session
+from portside.channels.cdiscount.sandbox import RunningSandbox
+from portside.entrypoints import commands
+from portside.entrypoints.application import Portside
+from portside.entrypoints.commands import application, ready_schema
+from portside.entrypoints.config import Settings
+from portside.entrypoints.container import Container, build_container
+from portside.entrypoints.lifecycle import resolve
+from portside.entrypoints.serve import bound_url, start_site
+from tests.reliability.support import sandbox_draft, shippable
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+class NotLoopback(aiohttp.ClientOSError):
+    """Raised for any request the service tries to send beyond this machine (a fuzzer may ask it to)."""
+
+
+async def _loopback_only(session: aiohttp.ClientSession, ctx: Any, params: aiohttp.TraceRequestStartParams) -> None:
+    host = params.url.host or ""
+    try:
+        ok = ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        ok = host in LOOPBACK_NAMES
+    if not ok:
+        raise NotLoopback(101, f"blocked by the test: {host} is not loopback")
+
+
+async def guarded_session() -> AsyncIterator[aiohttp.ClientSession]:
+    """The service's outbound session, refusing every address but loopback."""
+    trace = aiohttp.TraceConfig()
+    trace.on_request_start.append(_loopback_only)
+    session = create_session()
+    session._trace_configs.append(trace)  # create_session builds the connector; the guard rides on it
+    trace.freeze()
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+def guarded_container(settings: Settings) -> Container:
+    container = build_container(settings)
+    container.http.session.override(providers.Resource(guarded_session))
+    return container
+
+
+@dataclass
+class Service:
+    app: Portside
+    container: Container
+    url: str
+
+
+@contextlib.asynccontextmanager
+async def service(settings: Settings) -> AsyncIterator[Service]:
+    """The composition root on ``settings`` (guarded outbound HTTP), migrated, its API served; no scheduler."""
+    original = commands.build_container
+    commands.build_container = guarded_container  # type: ignore[assignment]
+    try:
+        async with commands.running(settings) as container:
+            await ready_schema(container, migrate=True)
+            app = await application(container)
+            runner = await start_site(await resolve(container.http_app()), "127.0.0.1", 0)
+            try:
+                yield Service(app=app, container=container, url=bound_url(runner))
+            finally:
+                await runner.cleanup()
+    finally:
+        commands.build_container = original  # type: ignore[assignment]
+
+
+@dataclass
+class World:
+    """One tenant's resources, one of each kind the API serves."""
+
+    account_id: str
+    key: str
+    store_id: str
+    order_id: str
+    shipped_order_id: str
+    shipment_id: str
+    webhook_id: str
+    webhook_secret: str
+    sku: str
+
+    def path_values(self) -> dict[str, str]:
+        return {
+            "store": self.store_id,
+            "order": self.order_id,
+            "shipment": self.shipment_id,
+            "webhook": self.webhook_id,
+            "sku": self.sku,
+        }
+
+
+async def build_world(svc: Service, sandbox: RunningSandbox, name: str) -> World:
+    """A tenant, through the API where the API can do it: store connected and synced, an order shipped,
+    a webhook subscribed, a product in the catalog."""
+    app = svc.app
+    account = await app.create_account(name)
+    _, key = await app.create_api_key(account.id, label="security")
+    headers = {"Authorization": f"Bearer {key}"}
+    async with aiohttp.ClientSession(base_url=svc.url, headers=headers) as http:
+
+        async def call(method: str, path: str, body: Any = None, expect: int = 200) -> Any:
+            async with http.request(method, path, json=body) as r:
+                assert r.status == expect, (method, path, r.status, await r.text())
+                return await r.json()
+
+        store = await call("POST", "/v1/stores", sandbox_draft(sandbox, f"{name}'s shop"), expect=201)
+        report = await app.sync_store(store["id"])
+        assert report.outcome == "completed", report.error
+        orders = (await call("GET", f"/v1/orders?store_id={store['id']}&limit=200"))["items"]
+        ready = {w["orderId"] for w in shippable(sandbox)}
+        to_ship = [o for o in orders if o["channel_order_id"] in ready]
+        shipment = await call(
+            "POST",
+            f"/v1/orders/{to_ship[0]['id']}/shipments",
+            {"carrier": "colissimo", "tracking_number": f"6S{abs(hash(name)) % 10**9:09d}"},
+            expect=202,
+        )
+        hook = await call(
+            "POST", "/v1/webhooks", {"url": "http://127.0.0.1:9/hooks", "events": ["order.created"]}, expect=201
+        )
+        sku = f"SKU-{name}"
+        await call("PUT", f"/v1/catalog/products/{sku}", {"title": f"{name}'s product", "weight_g": 250})
+    return World(
+        account_id=account.id,
+        key=key,
+        store_id=store["id"],
+        order_id=to_ship[1]["id"],
+        shipped_order_id=to_ship[0]["id"],
+        shipment_id=shipment["id"],
+        webhook_id=hook["id"],
+        webhook_secret=hook["secret"],
+        sku=sku,
+    )
