@@ -338,12 +338,24 @@ class MemoryIdempotency(_Repo):
     async def get(self, account_id: str, key: str) -> IdempotentResponse | None:
         return self._t.idempotency.get((account_id, key))
 
-    async def put(self, response: IdempotentResponse) -> bool:
-        slot = (response.account_id, response.key)
-        if slot in self._t.idempotency:
-            return False
-        self._t.idempotency[slot] = response
-        return True
+    async def reserve(
+        self, account_id: str, key: str, request_hash: str, *, now: datetime, stale_before: datetime
+    ) -> IdempotentResponse | None:
+        existing = self._t.idempotency.get((account_id, key))
+        if existing is not None and not (existing.pending and existing.created_at < stale_before):
+            return existing
+        self._t.idempotency[(account_id, key)] = IdempotentResponse(
+            account_id=account_id, key=key, request_hash=request_hash, status=0, body=b"", created_at=now
+        )
+        return None
+
+    async def complete(self, response: IdempotentResponse) -> None:
+        self._t.idempotency[(response.account_id, response.key)] = response
+
+    async def release(self, account_id: str, key: str) -> None:
+        existing = self._t.idempotency.get((account_id, key))
+        if existing is not None and existing.pending:
+            del self._t.idempotency[(account_id, key)]
 
 
 class MemoryWebhooks(_Repo):

@@ -52,9 +52,18 @@ class PostgresIdempotency(Repository):
         row = await self._fetchrow("idempotency_get", account_id, key)
         return None if row is None else msgspec.convert(dict(row), IdempotentResponse)
 
-    async def put(self, response: IdempotentResponse) -> bool:
-        stored = await self._fetchval(
-            "idempotency_put",
+    async def reserve(
+        self, account_id: str, key: str, request_hash: str, *, now: datetime, stale_before: datetime
+    ) -> IdempotentResponse | None:
+        if await self._fetchval("idempotency_claim", account_id, key, request_hash, now) is not None:
+            return None
+        if await self._fetchval("idempotency_take_over", account_id, key, request_hash, stale_before, now):
+            return None
+        return await self.get(account_id, key)
+
+    async def complete(self, response: IdempotentResponse) -> None:
+        await self._execute(
+            "idempotency_complete",
             response.account_id,
             response.key,
             response.request_hash,
@@ -62,4 +71,6 @@ class PostgresIdempotency(Repository):
             response.body,
             response.created_at,
         )
-        return stored is not None
+
+    async def release(self, account_id: str, key: str) -> None:
+        await self._execute("idempotency_release", account_id, key)

@@ -195,7 +195,8 @@ class ApiKeyRepository(Protocol):
 
 
 class IdempotentResponse(msgspec.Struct, frozen=True, kw_only=True):
-    """The first answer to a request sent with an ``Idempotency-Key``, replayed for retries."""
+    """The first answer to a request sent with an ``Idempotency-Key``, replayed for retries.
+    ``status`` 0 marks a claim: the first request is still running."""
 
     account_id: str
     key: str
@@ -204,11 +205,28 @@ class IdempotentResponse(msgspec.Struct, frozen=True, kw_only=True):
     body: bytes
     created_at: datetime
 
+    @property
+    def pending(self) -> bool:
+        return self.status == 0
+
 
 class IdempotencyRepository(Protocol):
     async def get(self, account_id: str, key: str) -> IdempotentResponse | None: ...
-    async def put(self, response: IdempotentResponse) -> bool:
-        """Store it unless one exists for (account, key); False when another request got there first."""
+    async def reserve(
+        self, account_id: str, key: str, request_hash: str, *, now: datetime, stale_before: datetime
+    ) -> IdempotentResponse | None:
+        """Claim (account, key) for one request, across processes. None: this call holds the claim
+        (do the work, then ``complete`` or ``release``). Otherwise the record already there: an
+        answer to replay, or another request's claim (a claim made before ``stale_before`` belonged
+        to a request that died, and is taken over instead)."""
+        ...
+
+    async def complete(self, response: IdempotentResponse) -> None:
+        """Record the answer of the request holding the claim."""
+        ...
+
+    async def release(self, account_id: str, key: str) -> None:
+        """Drop an unanswered claim (the request failed and changed nothing): a retry may run."""
         ...
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import weakref
 from collections.abc import AsyncIterator
 from importlib.metadata import PackageNotFoundError, version
 
@@ -19,7 +18,7 @@ from .problems import problems_middleware
 from .respond import encode
 from .routes import catalog, health, orders, pickup_points, shipments, store_ops, stores, webhooks
 from .routing import Operation, add_routes
-from .state import KEY_LOCKS, METRICS, OPENAPI, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
+from .state import METRICS, OPENAPI, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: far above any single resource; bulk imports stream instead
 MAX_BULK_BYTES = 256 << 20
@@ -110,7 +109,6 @@ def build_http_app(
     launcher = sync_launcher or BackgroundSyncs(portside)
     app[SYNCS] = launcher
     app[PUBLIC_ROUTES] = frozenset(op.path for op in ops if op.public)
-    app[KEY_LOCKS] = weakref.WeakValueDictionary()
     app[OPENAPI] = encode(build_document(ops, version=_package_version()))
 
     async def syncs_lifetime(_: web.Application) -> AsyncIterator[None]:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 from aiohttp import web
 
-from portside.core.errors import Conflict
 from portside.core.ports import IdempotentResponse, UnitOfWorkFactory
 
 from .problems import ApiProblem
-from .state import KEY_LOCKS, PORTSIDE, account_id
+from .state import PORTSIDE, account_id
 
 log = logging.getLogger("portside.http")
 
@@ -22,6 +21,8 @@ REPLAYED = "Idempotent-Replayed"
 _MAX_KEY = 255
 
 Work = Callable[[], Awaitable[tuple[int, bytes]]]  # status and JSON body of the first answer
+# A claim this old belonged to a request whose process died before answering: a retry takes over.
+_STALE = timedelta(minutes=5)
 
 
 def _key(request: web.Request) -> str | None:
@@ -44,60 +45,59 @@ def _json(status: int, body: bytes, *, replayed: bool) -> web.Response:
 
 
 async def idempotent(request: web.Request, fingerprint: bytes, work: Work) -> web.Response:
-    """Run ``work`` once per (account, key); ``fingerprint`` identifies the request's content, so
-    reusing a key for another request is refused rather than answered with the wrong result."""
+    """Run ``work`` once per (account, key), across processes; ``fingerprint`` identifies the request's
+    content, so reusing a key for another request is refused rather than answered with the wrong result."""
     key = _key(request)
     if key is None:
         status, body = await work()
         return _json(status, body, replayed=False)
     account = account_id(request)
     request_hash = hashlib.sha256(f"{request.method} {request.path}\n".encode() + fingerprint).hexdigest()
-    uow = request.app[PORTSIDE].uow
-    # Two requests with one key in this process run one after the other: the second replays the first.
-    # Across processes, the work itself refuses a second shipment of the same lines (row lock).
-    lock = request.app[KEY_LOCKS].setdefault((account, key), asyncio.Lock())
-    async with lock:
-        replay = await _replay(uow, account, key, request_hash)
-        if replay is not None:
-            return replay
-        try:
-            status, body = await work()
-        except Conflict:
-            # Another process may have done this very request meanwhile: answer as it did.
-            replay = await _replay(uow, account, key, request_hash)
-            if replay is not None:
-                return replay
-            raise
-        if 200 <= status < 300:  # errors are not kept: a failed request changed nothing, retrying is safe
-            first = IdempotentResponse(
-                account_id=account,
-                key=key,
-                request_hash=request_hash,
-                status=status,
-                body=body,
-                created_at=request.app[PORTSIDE].clock.now(),
-            )
-            async with uow() as u:
-                stored = await u.idempotency.put(first)
-                await u.commit()
-            if not stored:
-                log.warning("two requests with one Idempotency-Key both ran (account %s); answering the first", account)
-                replay = await _replay(uow, account, key, request_hash)
-                if replay is not None:
-                    return replay
+    portside = request.app[PORTSIDE]
+    uow, clock = portside.uow, portside.clock
+    now = clock.now()
+    async with uow() as u:
+        # The claim is committed before the work starts, so every other process sees it.
+        first = await u.idempotency.reserve(account, key, request_hash, now=now, stale_before=now - _STALE)
+        await u.commit()
+    if first is not None:
+        return _replay(first, request_hash)
+    try:
+        status, body = await work()
+    except BaseException:
+        await _release(uow, account, key)
+        raise
+    if not 200 <= status < 300:  # errors are not kept: a failed request changed nothing, retrying is safe
+        await _release(uow, account, key)
+        return _json(status, body, replayed=False)
+    answer = IdempotentResponse(
+        account_id=account, key=key, request_hash=request_hash, status=status, body=body, created_at=clock.now()
+    )
+    async with uow() as u:
+        await u.idempotency.complete(answer)
+        await u.commit()
     return _json(status, body, replayed=False)
 
 
-async def _replay(uow: UnitOfWorkFactory, account: str, key: str, request_hash: str) -> web.Response | None:
+async def _release(uow: UnitOfWorkFactory, account: str, key: str) -> None:
     async with uow() as u:
-        first = await u.idempotency.get(account, key)
-    if first is None:
-        return None
+        await u.idempotency.release(account, key)
+        await u.commit()
+
+
+def _replay(first: IdempotentResponse, request_hash: str) -> web.Response:
     if first.request_hash != request_hash:
         raise ApiProblem(
             422,
             f"this {HEADER} was already used for a different request; use a new key for a new request",
             slug="idempotency-key-reused",
             errors={HEADER: "already used with another body or path"},
+        )
+    if first.pending:
+        raise ApiProblem(
+            409,
+            f"a request with this {HEADER} is still being processed; retry in a few seconds to get its answer",
+            slug="idempotency-key-in-use",
+            headers={"Retry-After": "2"},
         )
     return _json(first.status, first.body, replayed=True)

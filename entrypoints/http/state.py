@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import weakref
-
 import msgspec
 from aiohttp import web
 
@@ -29,7 +26,6 @@ OPENAPI = web.AppKey("openapi", bytes)  # the document, encoded once
 PUBLIC_ROUTES = web.AppKey[frozenset[str]]("public_routes")  # route templates needing no key
 
 # Per (account, Idempotency-Key): a lock while its request runs; weak, so idle keys cost nothing.
-KEY_LOCKS = web.AppKey[weakref.WeakValueDictionary[tuple[str, str], asyncio.Lock]]("idempotency_locks")
 
 API_KEY = web.RequestKey("api_key", ApiKey)
 

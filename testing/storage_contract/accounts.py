@@ -58,19 +58,36 @@ class AccountContract:
 
 
 class IdempotencyContract:
-    async def test_the_first_response_wins(self, uow_factory: UnitOfWorkFactory) -> None:
-        first = IdempotentResponse(
-            account_id="a", key="k1", request_hash="h", status=202, body=b'{"id":1}', created_at=at()
+    async def test_one_request_holds_a_key_and_its_answer_is_kept(self, uow_factory: UnitOfWorkFactory) -> None:
+        def reserve(account: str, key: str, request_hash: str, minute: float, stale_minute: float = -10):  # type: ignore[no-untyped-def]
+            return lambda u: u.idempotency.reserve(
+                account, key, request_hash, now=at(minute), stale_before=at(stale_minute)
+            )
+
+        assert await committed(uow_factory, reserve("a", "k1", "h", 0)) is None  # claimed
+        pending = await committed(uow_factory, reserve("a", "k1", "h", 1))
+        assert pending is not None and pending.pending and pending.request_hash == "h"
+        assert await committed(uow_factory, reserve("b", "k1", "h", 1)) is None  # keys are per account
+
+        answer = IdempotentResponse(
+            account_id="a", key="k1", request_hash="h", status=202, body=b'{"id":1}', created_at=at(2)
         )
-        later = IdempotentResponse(account_id="a", key="k1", request_hash="h2", status=500, body=b"", created_at=at(1))
-        other_account = IdempotentResponse(
-            account_id="b", key="k1", request_hash="h", status=201, body=b"x", created_at=at()
-        )
-        assert await committed(uow_factory, lambda u: u.idempotency.put(first)) is True
-        assert await committed(uow_factory, lambda u: u.idempotency.put(later)) is False
-        assert await committed(uow_factory, lambda u: u.idempotency.put(other_account)) is True
-        assert await read(uow_factory, lambda u: u.idempotency.get("a", "k1")) == first
+        await committed(uow_factory, lambda u: u.idempotency.complete(answer))
+        assert await committed(uow_factory, reserve("a", "k1", "h2", 3)) == answer
+        assert await read(uow_factory, lambda u: u.idempotency.get("a", "k1")) == answer
+        await committed(uow_factory, lambda u: u.idempotency.release("a", "k1"))  # an answer is never released
+        assert await read(uow_factory, lambda u: u.idempotency.get("a", "k1")) == answer
         assert await read(uow_factory, lambda u: u.idempotency.get("a", "k2")) is None
+
+    async def test_a_failed_or_dead_claim_lets_a_retry_run(self, uow_factory: UnitOfWorkFactory) -> None:
+        def reserve(minute: float, stale_minute: float):  # type: ignore[no-untyped-def]
+            return lambda u: u.idempotency.reserve("a", "k", "h", now=at(minute), stale_before=at(stale_minute))
+
+        assert await committed(uow_factory, reserve(0, -5)) is None
+        await committed(uow_factory, lambda u: u.idempotency.release("a", "k"))
+        assert await committed(uow_factory, reserve(1, -4)) is None  # released: claimable again
+        assert await committed(uow_factory, reserve(2, -3)) is not None  # held, and not stale yet
+        assert await committed(uow_factory, reserve(10, 5)) is None  # the claim from minute 1 is stale
 
 
 class WebhookContract:

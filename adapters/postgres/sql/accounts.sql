@@ -31,8 +31,21 @@ ORDER BY created_at, id;
 SELECT account_id, key, request_hash, status, body, created_at
 FROM portside.idempotency_keys WHERE account_id = $1 AND key = $2;
 
--- name: idempotency_put
+-- name: idempotency_claim
 INSERT INTO portside.idempotency_keys (account_id, key, request_hash, status, body, created_at)
-VALUES ($1, $2, $3, $4, $5, $6)
+VALUES ($1, $2, $3, 0, ''::bytea, $4)
 ON CONFLICT DO NOTHING
 RETURNING key;
+
+-- name: idempotency_take_over
+-- A claim older than $4 belonged to a request that died before answering.
+UPDATE portside.idempotency_keys SET request_hash = $3, created_at = $5
+WHERE account_id = $1 AND key = $2 AND status = 0 AND created_at < $4
+RETURNING key;
+
+-- name: idempotency_complete
+UPDATE portside.idempotency_keys SET request_hash = $3, status = $4, body = $5, created_at = $6
+WHERE account_id = $1 AND key = $2;
+
+-- name: idempotency_release
+DELETE FROM portside.idempotency_keys WHERE account_id = $1 AND key = $2 AND status = 0;
