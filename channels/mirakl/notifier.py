@@ -28,7 +28,7 @@ from .statuses import ENDED_STATES, NOT_YET_SHIPPABLE, SHIPPED_STATES, SHIPPING
 from .tracking import TrackingPlan, not_sent_fields, plan_tracking
 
 NOT_READY_RETRY_S = 900.0  # accepted orders reach SHIPPING once the buyer is debited (§6)
-SHIPMENTS_API, ORDER_API = "ST01", "OR23+OR24"
+SHIPMENTS_API, ORDER_API, ALREADY_THERE = "ST01", "OR23+OR24", "found on the order"
 
 
 class MiraklShipmentNotifier:
@@ -53,7 +53,7 @@ class MiraklShipmentNotifier:
         order_id = order.channel_order_id
         state = await read_state(self._client, order_id)
         if same_tracking(state.shipping_tracking, plan.number) and state.order_state in SHIPPED_STATES:
-            return self._receipt(shipment, plan, ORDER_API)  # already there: an earlier send whose answer was lost
+            return self._receipt(shipment, plan, ALREADY_THERE)  # an earlier send whose answer was lost
         self._check_shippable(order_id, state)
         lines = _lines(order, shipment)
         if self._shipments_api_on():
