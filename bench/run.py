@@ -10,7 +10,7 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 # Each module exposes ``run(quick: bool) -> list[dict]`` with rows {name, value, target, ok, unit?}.
-BENCHMARKS = ("import_core", "cdiscount_mapping", "api", "import_e2e", "relay")
+BENCHMARKS = ("import_core", "cdiscount_mapping", "mirakl_mapping", "api", "import_e2e", "relay")
 
 
 def _load(name: str):  # type: ignore[no-untyped-def]

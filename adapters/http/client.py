@@ -104,6 +104,7 @@ class HttpClient:
                 aiohttp.ClientPayloadError,
                 aiohttp.ClientOSError,
                 aiohttp.ClientConnectionResetError,  # not a ClientOSError: a reset mid-write
+                aiohttp.ClientError,  # anything else the transport raises: classify it, never leak it raw
             ):
                 if not safe_to_repeat:
                     raise HttpOutcomeUnknown(

@@ -118,7 +118,8 @@ class PickupEnricher:
             if needs_mobile
             else order.with_flags(remove=(OrderFlag.recipient_mobile_missing,))
         )
-        return msgspec.structs.replace(flagged, label_hints=hints)
+        # The channel's own hints (e.g. a marketplace's additional fields) stay; the carrier's win.
+        return msgspec.structs.replace(flagged, label_hints={**order.label_hints, **hints})
 
 
 def _area_of(order: Order, point: PickupPoint, country: str) -> SearchArea | None:

@@ -194,3 +194,12 @@ async def test_the_cache_asks_the_carrier_once_per_point(storage, clock, directo
 )
 def test_french_mobile_numbers(raw, mobile) -> None:
     assert french_mobile(raw) == mobile
+
+
+async def test_channel_hints_survive_enrichment(directory) -> None:
+    order = msgspec.structs.replace(
+        relay_order("005680"), label_hints={"mirakl.pudo-relay-point-provider": "colissimo"}
+    )
+    (enriched,) = await PickupEnricher({PickupCarrier.mondial_relay: directory}).enrich([order])
+    assert enriched.label_hints["mirakl.pudo-relay-point-provider"] == "colissimo"
+    assert enriched.label_hints["LIV_Rel"] == "005680"

@@ -46,7 +46,8 @@ def sandbox_app(*, malformed: bytes, bomb: bytes, content_type: str) -> web.Appl
 
 async def serve(app: web.Application, *, host: str, port: int, path: str) -> Running:
     """Start ``app`` on ``host:port`` (0 picks a free port) and return once it accepts connections."""
-    runner = web.AppRunner(app, access_log=None)
+    # A stalled handler (the "slow" fault) must not hold close() for aiohttp's default 60 s.
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     try:
