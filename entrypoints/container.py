@@ -101,10 +101,11 @@ def build_scheduler(app: Portside, settings: Settings, outbox_stats: PostgresOut
     )
 
 
-def build_api(app: Portside, metrics: Metrics, readiness: DatabaseReadiness) -> Any:
-    from .http import build_http_app
+def build_api(app: Portside, metrics: Metrics, readiness: DatabaseReadiness, settings: Settings) -> Any:
+    from .http import BackgroundSyncs, build_http_app
 
-    return build_http_app(app, metrics=metrics, readiness=readiness)
+    syncs = BackgroundSyncs(app, grace_s=settings.shutdown_grace_s)  # on-demand syncs stop like scheduled ones
+    return build_http_app(app, metrics=metrics, readiness=readiness, sync_launcher=syncs)
 
 
 class StorageContainer(containers.DeclarativeContainer):
@@ -157,7 +158,7 @@ class Container(containers.DeclarativeContainer):
         observer=metrics,
     )
     scheduler = providers.Singleton(build_scheduler, app, settings, storage.outbox_stats)
-    http_app = providers.Factory(build_api, app, metrics, storage.readiness)
+    http_app = providers.Factory(build_api, app, metrics, storage.readiness, settings)
 
 
 def build_container(settings: Settings) -> Container:
