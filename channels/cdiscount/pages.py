@@ -20,10 +20,15 @@ class PageUnreadable(ValueError):
     """The page envelope itself is not Octopia JSON: nothing on it can be trusted or quarantined."""
 
 
+# msgspec raises these besides DecodeError on hostile bytes: invalid UTF-8 in a string, nesting past
+# its depth limit (~1,000 levels). Either way the bytes are unreadable, never a crash of the sync.
+UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
+
+
 def decode_envelope(body: bytes) -> list[msgspec.Raw]:
     try:
         page = decoder(WirePage).decode(body)
-    except msgspec.DecodeError as exc:
+    except UNREADABLE as exc:
         raise PageUnreadable(f"the orders page is not the expected JSON ({exc})") from None
     return page.items or []
 
@@ -48,7 +53,7 @@ def order_key(raw: bytes | msgspec.Raw) -> tuple[str | None, datetime | None]:
     """Best-effort id and ``updatedAt`` of an order that may not decode: for quarantine and the cursor."""
     try:
         key = decoder(WireOrderKey).decode(raw)
-    except msgspec.DecodeError:
+    except UNREADABLE:
         return None, None
     order_id = key.order_id
     ident = str(order_id).strip() if isinstance(order_id, str | int) and not isinstance(order_id, bool) else None
@@ -63,7 +68,7 @@ def _failure(raw: bytes | msgspec.Raw, exc: Exception) -> MappingFailure:
 def _decode(raw: msgspec.Raw) -> WireOrder | MappingFailure:
     try:
         return decoder(WireOrder).decode(raw)
-    except msgspec.DecodeError as exc:
+    except UNREADABLE as exc:
         return _failure(raw, exc)
 
 
@@ -71,7 +76,7 @@ def map_raw(raw: bytes, ctx: MappingContext) -> Order | SkippedOrder | MappingFa
     """Decode and map one order's bytes (``GET /orders/{id}``); a failure carries the bytes and the reason."""
     try:
         return map_order(decoder(WireOrder).decode(raw), ctx)
-    except (msgspec.DecodeError, MappingError) as exc:
+    except (*UNREADABLE, MappingError) as exc:
         return _failure(raw, exc)
 
 
@@ -119,7 +124,7 @@ def decode_page(body: bytes, ctx: MappingContext) -> OrderPage:
     """
     try:
         wires = decoder(WireOrderPage).decode(body).items or []
-    except msgspec.DecodeError:
+    except UNREADABLE:
         raws = decode_envelope(body)
         return _assemble([_decode(raw) for raw in raws], ctx, raws.__getitem__)
     raws = []
