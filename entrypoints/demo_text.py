@@ -42,7 +42,11 @@ async def demo_orders(app: Portside, store: Store, octopia: Any) -> tuple[Order 
         for record in waiting:
             order = record.order
             home = order.delivery is None or order.delivery.kind == DeliveryKind.home
-            if home and order.channel_order_id in octopia.state.store and not await u.shipments.list_for_order(order.id):
+            if (
+                home
+                and order.channel_order_id in octopia.state.store
+                and not await u.shipments.list_for_order(order.id)
+            ):
                 shippable = order
                 break
     enriched = [o for o in pickups if o.pickup_point is not None and o.pickup_point.source == PointSource.directory]
@@ -81,7 +85,7 @@ def print_ready(facts: DemoFacts) -> None:
             f"  curl -s {auth} {api}/v1/orders/{facts.pickup_order.id}",
         ]
     if facts.shippable_order is not None:
-        tracking = f"6A{random.randint(10**10, 10**11 - 1)}"  # noqa: S311 - a made-up tracking number
+        tracking = f"6A{random.randint(10**10, 10**11 - 1)}"
         body = f'{{"carrier": "colissimo", "tracking_number": "{tracking}"}}'
         lines += [
             "",
