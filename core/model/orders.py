@@ -56,6 +56,7 @@ class OrderFlag(StrEnum):
     recipient_mobile_missing = "recipient_mobile_missing"
     fulfilled_by_channel = "fulfilled_by_channel"
     unknown_sku = "unknown_sku"
+    acceptance_overdue = "acceptance_overdue"  # set by the scheduler's acceptance-SLA check
 
 
 class LineOption(msgspec.Struct, frozen=True, kw_only=True):

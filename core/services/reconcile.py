@@ -21,6 +21,11 @@ def resolve_status(order: Order, mapping: StatusMapping) -> Order:
     return msgspec.structs.replace(order.with_flags(remove=(OrderFlag.unmapped_status,)), status=resolved)
 
 
+# Flags portside sets itself (not derived from the channel's data or from enrichment), kept across
+# imports for as long as the order stays in one of these statuses.
+_LOCAL_FLAGS = {OrderFlag.acceptance_overdue: frozenset({OrderStatus.awaiting_acceptance})}
+
+
 def reconcile(incoming: Order, stored: Order | None) -> Order:
     """The order to store, given the channel's mapped ``incoming`` and what is ``stored``.
 
@@ -36,9 +41,11 @@ def reconcile(incoming: Order, stored: Order | None) -> Order:
     elif status != OrderStatus.cancelled and stored.status in SHIPPED_STATES:
         if _SHIPPED_RANK.get(status, 0) < _SHIPPED_RANK[stored.status]:
             status = stored.status
-    if status == incoming.status and incoming.internal_notes == stored.internal_notes:
+    local = tuple(f for f, keep_in in _LOCAL_FLAGS.items() if f in stored.flags and status in keep_in)
+    if status == incoming.status and incoming.internal_notes == stored.internal_notes and not local:
         return incoming
-    return msgspec.structs.replace(incoming, status=status, internal_notes=stored.internal_notes)
+    merged = incoming.with_flags(add=local) if local else incoming
+    return msgspec.structs.replace(merged, status=status, internal_notes=stored.internal_notes)
 
 
 def is_stale(incoming: Order, stored: Order | None) -> bool:

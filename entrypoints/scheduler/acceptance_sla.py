@@ -12,12 +12,12 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from portside.core.model import Order, OrderStatus
+from portside.core.model import Order, OrderFlag, OrderStatus
 from portside.core.ports import Clock, OrderQuery, UnitOfWorkFactory
 
 log = logging.getLogger("portside.scheduler")
 
-OVERDUE_FLAG = "acceptance_overdue"
+OVERDUE_FLAG = OrderFlag.acceptance_overdue
 LOGGED_PER_PASS = 5
 
 

@@ -318,3 +318,32 @@ async def test_a_sync_that_lost_its_lease_stops_without_moving_the_cursor(store,
     async with storage() as u:
         assert await u.cursors.get(store.id) is None
         assert await u.orders.count(store.id) == 10  # page 1 only; page 2 was not written
+
+
+async def test_an_acceptance_overdue_flag_survives_imports_while_the_order_waits(
+    store, channel, market, storage, clock
+) -> None:
+    waiting = make_order(
+        store.id,
+        "W1",
+        status="WaitingAcceptance",
+        core_status=OrderStatus.awaiting_acceptance,
+        updated_at=clock.now() - timedelta(hours=1),
+    )
+    market.put(waiting)
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    async with storage() as u:
+        flagged = record.order.with_flags(add=(OrderFlag.acceptance_overdue,))
+        await u.orders.save_many([msgspec.structs.replace(record, order=flagged)])
+        await u.commit()
+    market.update("W1", customer_notes="call me", updated_at=clock.now() - timedelta(minutes=5))
+    clock.advance(minutes=1)
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    assert OrderFlag.acceptance_overdue in record.order.flags
+    market.update("W1", channel_status="ReadyToShip", updated_at=clock.now())
+    clock.advance(minutes=1)
+    await sync(store, channel, storage, clock)
+    (record,) = await stored(storage, store)
+    assert OrderFlag.acceptance_overdue not in record.order.flags  # accepted: no longer overdue
