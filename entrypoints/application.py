@@ -18,7 +18,7 @@ from portside.core.model import (
     Store,
     SyncReport,
 )
-from portside.core.ports import Clock, PickupPointDirectory, UnitOfWorkFactory
+from portside.core.ports import Clock, ImportWindow, PickupPointDirectory, UnitOfWorkFactory
 from portside.core.services import (
     AcceptanceHandler,
     DispatchReport,
@@ -87,6 +87,11 @@ class Portside:
         """A lease owner for one piece of work: two syncs in this process never share an owner."""
         return f"{self.worker_id}:{new_id()[:8]}"
 
+    def _import_settings(self, window: ImportWindow | None) -> ImportSettings:
+        if window is None:
+            return self.import_settings
+        return msgspec.structs.replace(self.import_settings, overlap=window.overlap, look_back=window.look_back)
+
     async def sync_store(
         self,
         store_id: str,
@@ -113,7 +118,7 @@ class Portside:
                 clock=self.clock,
                 status_defaults=plugin.default_status_mapping,
                 owner=owner or self.run_owner(),
-                settings=self.import_settings,
+                settings=self._import_settings(bundle.import_window),
                 enrichers=[enricher],
                 progress=progress,
             )

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 
 from portside.channels.registry import ChannelDeps, decode_config
 from portside.core.model import OrderStatus, Store
-from portside.core.ports import ChannelBundle, ChannelCapabilities
+from portside.core.ports import ChannelBundle, ChannelCapabilities, ImportWindow
 
 from .acknowledger import CdiscountAcknowledger
 from .auth import TokenProvider
@@ -109,6 +110,10 @@ class CdiscountPlugin:
             verifier=CdiscountVerifier(client, conn.tokens, conn.credentials, settings),
             capabilities=CAPABILITIES,
             acknowledger=CdiscountAcknowledger(client, settings.approval_status_field),
+            import_window=ImportWindow(
+                overlap=timedelta(minutes=settings.import_overlap_minutes),
+                look_back=timedelta(days=settings.import_look_back_days),
+            ),
         )
 
 

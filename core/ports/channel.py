@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
 
@@ -107,6 +107,13 @@ class ChannelProvider(Protocol):
         ...
 
 
+class ImportWindow(msgspec.Struct, frozen=True, kw_only=True):
+    """A store's own import window (its channel settings), instead of the process-wide defaults."""
+
+    overlap: timedelta
+    look_back: timedelta
+
+
 class ChannelBundle(msgspec.Struct, frozen=True, kw_only=True):
     """The ports one store's channel fills, built by the channel plugin."""
 
@@ -116,3 +123,4 @@ class ChannelBundle(msgspec.Struct, frozen=True, kw_only=True):
     verifier: ConnectionVerifier
     capabilities: ChannelCapabilities
     acknowledger: OrderAcknowledger | None = None
+    import_window: ImportWindow | None = None  # None: the service's defaults
