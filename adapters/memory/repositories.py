@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -22,7 +23,7 @@ from portside.core.model import (
     SyncReport,
     WebhookSubscription,
 )
-from portside.core.ports import CachedPoint, IdempotentResponse, OrderQuery, OrderRecord
+from portside.core.ports import CachedPoint, IdempotentResponse, OrderQuery, OrderRecord, OutboxDepth
 
 from .state import SyncLeaseRow, Tables
 
@@ -191,6 +192,33 @@ class MemoryOutbox(_Repo):
         for message in claimed:
             self._t.outbox[message.id] = message
         return claimed
+
+    async def depth(self, *, now: datetime) -> list[OutboxDepth]:
+        tally: dict[str, dict[str, Any]] = {}
+        for m in self._t.outbox.values():
+            if m.status == OutboxStatus.delivered:
+                continue
+            row = tally.setdefault(m.kind, {"due": 0, "scheduled": 0, "in_flight": 0, "dead": 0, "oldest": None})
+            if m.status == OutboxStatus.dead:
+                row["dead"] += 1
+            elif m.status == OutboxStatus.in_flight:
+                row["in_flight"] += 1
+            elif m.available_at <= now:
+                row["due"] += 1
+                row["oldest"] = m.available_at if row["oldest"] is None else min(row["oldest"], m.available_at)
+            else:
+                row["scheduled"] += 1
+        return [
+            OutboxDepth(
+                kind=kind,
+                due=row["due"],
+                scheduled=row["scheduled"],
+                in_flight=row["in_flight"],
+                dead=row["dead"],
+                oldest_due_age_s=(now - row["oldest"]).total_seconds() if row["oldest"] else 0.0,
+            )
+            for kind, row in sorted(tally.items())
+        ]
 
     async def save(self, message: OutboxMessage) -> None:
         if message.id not in self._t.outbox:

@@ -9,6 +9,7 @@ import asyncpg
 import msgspec
 
 from portside.core.model import OutboxKind, OutboxMessage, OutboxStatus
+from portside.core.ports import OutboxDepth
 
 from .session import Repository
 
@@ -59,6 +60,19 @@ class PostgresOutbox(Repository):
 
     async def save(self, message: OutboxMessage) -> None:
         await self._update_existing("outbox_save", "outbox message", message.id, *_params(message))
+
+    async def depth(self, *, now: datetime) -> list[OutboxDepth]:
+        return [
+            OutboxDepth(
+                kind=row["kind"],
+                due=row["due"],
+                scheduled=row["scheduled"],
+                in_flight=row["in_flight"],
+                dead=row["dead"],
+                oldest_due_age_s=(now - row["oldest_due"]).total_seconds() if row["oldest_due"] else 0.0,
+            )
+            for row in await self._fetch("outbox_depth", now)
+        ]
 
     async def find(
         self,

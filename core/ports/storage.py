@@ -104,6 +104,17 @@ class CursorRepository(Protocol):
     async def set(self, cursor: SyncCursor) -> None: ...
 
 
+class OutboxDepth(msgspec.Struct, frozen=True, kw_only=True):
+    """The outbox of one kind right now: what waits, what is held, what gave up."""
+
+    kind: str
+    due: int = 0  # pending and available now: the relay is behind if this stays high
+    scheduled: int = 0  # pending, waiting for a retry's backoff
+    in_flight: int = 0
+    dead: int = 0
+    oldest_due_age_s: float = 0.0  # how long the oldest due message has been waiting
+
+
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> None: ...
     async def get(self, message_id: str) -> OutboxMessage | None: ...
@@ -124,6 +135,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def save(self, message: OutboxMessage) -> None: ...
+    async def depth(self, *, now: datetime) -> list[OutboxDepth]:
+        """Per kind, by kind name: due, scheduled, in flight and dead counts, and the oldest due's age."""
+        ...
+
     async def find(
         self,
         *,

@@ -14,7 +14,7 @@ Call ``pytest.register_assert_rewrite("portside.testing")`` in a conftest for de
 
 from .accounts import AccountContract, EventPublishingContract, IdempotencyContract, WebhookContract
 from .orders import OrderContract
-from .outbox import OutboxContract
+from .outbox import OutboxContract, OutboxDepthContract
 from .pickup import PickupCacheContract
 from .shipping import ActivityContract, CatalogContract, ShipmentContract
 from .sync import CursorContract, QuarantineContract, SyncLeaseContract, SyncReportContract
@@ -28,6 +28,7 @@ ALL_CONTRACTS = (
     CatalogContract,
     ActivityContract,
     OutboxContract,
+    OutboxDepthContract,
     CursorContract,
     QuarantineContract,
     SyncReportContract,
@@ -49,6 +50,7 @@ __all__ = [
     "IdempotencyContract",
     "OrderContract",
     "OutboxContract",
+    "OutboxDepthContract",
     "PickupCacheContract",
     "QuarantineContract",
     "ShipmentContract",

@@ -136,3 +136,27 @@ class OutboxContract:
         assert await found(limit=1) == ["d"]
         assert await found(subject_id="shipment-9") == ["d"]
         assert await found(subject_id="shipment-9", status=OutboxStatus.pending) == []
+
+
+class OutboxDepthContract:
+    async def test_depth_counts_live_and_dead_messages_per_kind(self, uow_factory: UnitOfWorkFactory) -> None:
+        await _add(
+            uow_factory,
+            make_message("due-old", available_at=at(1)),
+            make_message("due-new", available_at=at(4)),
+            make_message("later", available_at=at(30)),
+            make_message("gone", available_at=at(0), status=OutboxStatus.dead),
+            make_message("sent", available_at=at(0), status=OutboxStatus.delivered),
+            make_message("hook", available_at=at(2), kind=OutboxKind.webhook),
+        )
+        await _claim(uow_factory, "relay", minute=5, limit=1)  # takes due-old
+
+        depth = await read(uow_factory, lambda u: u.outbox.depth(now=at(10)))
+
+        assert [d.kind for d in depth] == sorted(d.kind for d in depth)
+        by_kind = {d.kind: d for d in depth}
+        ship = by_kind[OutboxKind.ship_notification]
+        assert (ship.due, ship.scheduled, ship.in_flight, ship.dead) == (1, 1, 1, 1)
+        assert ship.oldest_due_age_s == 6 * 60  # due-new, available at minute 4
+        hook = by_kind[OutboxKind.webhook]
+        assert (hook.due, hook.oldest_due_age_s) == (1, 8 * 60)

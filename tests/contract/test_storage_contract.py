@@ -15,6 +15,7 @@ from portside.testing.storage_contract import (
     IdempotencyContract,
     OrderContract,
     OutboxContract,
+    OutboxDepthContract,
     PickupCacheContract,
     QuarantineContract,
     ShipmentContract,
@@ -80,3 +81,6 @@ class TestWebhooks(WebhookContract): ...
 
 
 class TestEventPublishing(EventPublishingContract): ...
+
+
+class TestOutboxDepth(OutboxDepthContract): ...

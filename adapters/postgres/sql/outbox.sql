@@ -45,3 +45,16 @@ WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR store_id = $2)
   AND ($4::text IS NULL OR subject_id = $4)
 ORDER BY created_at, id
 LIMIT $3;
+
+-- name: outbox_depth
+-- Live rows come off the partial index outbox_due_idx, dead ones off outbox_status_idx; delivered
+-- rows (the bulk of the table) are never read.
+SELECT kind,
+       count(*) FILTER (WHERE status = 'pending' AND available_at <= $1) AS due,
+       count(*) FILTER (WHERE status = 'pending' AND available_at > $1) AS scheduled,
+       count(*) FILTER (WHERE status = 'in_flight') AS in_flight,
+       count(*) FILTER (WHERE status = 'dead') AS dead,
+       min(available_at) FILTER (WHERE status = 'pending' AND available_at <= $1) AS oldest_due
+FROM portside.outbox WHERE status IN ('pending', 'in_flight', 'dead')
+GROUP BY kind
+ORDER BY kind;
