@@ -13,6 +13,7 @@ from portside.core.errors import NotFound, PortsideError, ValidationFailed
 
 from .config import ConfigError, Settings, load_settings
 from .logs import configure_logging
+from .sandboxes import DEFAULT_PROFILE, SANDBOXES, mirakl_profiles
 
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
 
@@ -65,18 +66,23 @@ def _parser() -> argparse.ArgumentParser:
     sync.add_argument("store", help="the store id")
 
     sandbox = commands.add_parser("sandbox", help="run a marketplace or carrier sandbox speaking the real wire format")
-    sandbox.add_argument("name", choices=("cdiscount", "mondial-relay", "colissimo"))
+    sandbox.add_argument("name", choices=SANDBOXES)
     sandbox.add_argument("--host", default="127.0.0.1")
     sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    sandbox.add_argument("--orders", type=int, default=200, help="seeded orders (cdiscount)")
+    sandbox.add_argument("--orders", type=int, default=200, help="seeded orders (cdiscount, mirakl)")
     sandbox.add_argument("--seed", type=int, default=1)
+    sandbox.add_argument(
+        "--profile",
+        choices=mirakl_profiles(),
+        help=f"the marketplace the mirakl sandbox plays (default {DEFAULT_PROFILE})",
+    )
 
     demo = commands.add_parser(
         "demo", help="run portside on its embedded defaults: embedded Postgres, sandboxes, a demo store, the API"
     )
     demo.add_argument("--host", help="default PORTSIDE_HOST (127.0.0.1)")
     demo.add_argument("--port", type=int, help="API port (default PORTSIDE_PORT, 8080)")
-    demo.add_argument("--orders", type=int, default=200, help="orders in the Cdiscount sandbox")
+    demo.add_argument("--orders", type=int, default=200, help="orders in each marketplace sandbox")
     return parser
 
 
@@ -135,7 +141,13 @@ async def _sync(args: argparse.Namespace, settings: Settings) -> int:
 async def _sandbox(args: argparse.Namespace, settings: Settings) -> int:
     from .sandboxes import run_sandbox
 
-    return await run_sandbox(args.name, host=args.host, port=args.port, orders=args.orders, seed=args.seed)
+    if args.profile is not None and args.name != "mirakl":
+        print(f"portside: --profile is for the mirakl sandbox, not {args.name}", file=sys.stderr)
+        return 2
+    profile = args.profile or DEFAULT_PROFILE
+    return await run_sandbox(
+        args.name, host=args.host, port=args.port, orders=args.orders, seed=args.seed, profile=profile
+    )
 
 
 async def _demo(args: argparse.Namespace, settings: Settings) -> int:

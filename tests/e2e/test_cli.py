@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import shlex
+import signal
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -112,3 +114,30 @@ async def test_accounts_apikeys_stores_and_sync(
     assert report["outcome"] == "completed" and report["new"] > 0
     assert "sync Lyon" in synced.err and "completed" in synced.err  # the progress line
     assert "completed" in (await portside("stores", "list", env=env)).out
+
+
+async def test_mirakl_sandbox_prints_a_store_line_that_connects(env: dict[str, str]) -> None:
+    """``portside sandbox mirakl --profile …`` prints how to connect a store; that line, run as printed, works."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("PORTSIDE_")}
+    sandbox = await asyncio.create_subprocess_exec(
+        PORTSIDE, "sandbox", "mirakl", "--profile", "decathlon", "--orders", "5",
+        env=clean, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    assert sandbox.stdout is not None
+    printed: list[str] = []
+    try:
+        async with asyncio.timeout(30):
+            while not printed or printed[-1] != "Ctrl-C stops it.":
+                printed.append((await sandbox.stdout.readline()).decode().rstrip())
+        assert printed[0].startswith("Mirakl sandbox playing Decathlon on http://127.0.0.1:"), printed
+        command = " ".join(line.strip().rstrip("\\") for line in printed if line.strip().startswith(("portside", "--")))
+        account = await portside("accounts", "create", "Sport Lyon", env=env)
+        args = shlex.split(command.replace("ACCOUNT_ID", account.last_line))
+        assert args[:3] == ["portside", "stores", "add"]
+        store = await portside(*args[1:], env=env)
+        assert store.code == 0 and UUID.match(store.last_line), store
+        synced = await portside("sync", store.last_line, env=env)
+        assert synced.code == 0 and msgspec.json.decode(synced.out)["new"] == 5, synced
+    finally:
+        sandbox.send_signal(signal.SIGINT)
+        assert await asyncio.wait_for(sandbox.wait(), 10) == 0
