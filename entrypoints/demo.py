@@ -1,4 +1,5 @@
-"""``portside demo``: embedded Postgres, the three sandboxes, a demo account and store, the API and the scheduler."""
+"""``portside demo``: embedded Postgres, the sandboxes, a demo account with a Cdiscount and a Leroy Merlin store,
+the API and the scheduler."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 
 import msgspec
 
-from portside.core.model import Account, Store
+from portside.core.model import Account, PickupCarrier, Store
 from portside.core.services import derived_id
 from portside.core.services.stores import StoreChanges, StoreDraft
 
@@ -21,17 +22,20 @@ from .config import Settings
 from .demo_text import DemoFacts, demo_orders, print_ready
 from .lifecycle import StopSignals, resolve
 from .progress import SyncProgressBar
-from .sandboxes import start_sandbox
+from .sandboxes import mirakl_store_config, start_sandbox
 from .serve import bound_url, run_scheduler, start_site
 
 ACCOUNT_ID = derived_id("portside-demo", "account")
 STATE_FILE = "demo.json"
 ANCHOR_MAX_AGE = timedelta(days=7)  # older sandbox data falls out of the first sync's look-back; start afresh
 SANDBOX_CREDENTIALS = {"client_id": "sandbox-client", "client_secret": "sandbox-secret", "seller_id": "123456"}
+MIRAKL_PROFILE = "leroy_merlin"  # the Mirakl marketplace the demo connects beside Cdiscount
+SANDBOX_NAMES = ("cdiscount", "mirakl", "mondial-relay", "colissimo")
 
 
 class Sandboxes(msgspec.Struct, kw_only=True):
     cdiscount: Any
+    mirakl: Any  # playing MIRAKL_PROFILE
     mondial_relay: Any
     colissimo: Any
 
@@ -39,13 +43,24 @@ class Sandboxes(msgspec.Struct, kw_only=True):
 class DemoState(msgspec.Struct, kw_only=True):
     """Kept in ``<data dir>/demo.json`` between runs."""
 
-    sandbox_now: datetime  # the Octopia sandbox's clock start
-    store_id: str | None = None  # the demo store holding that sandbox's orders
+    sandbox_now: datetime  # the marketplace sandboxes' clock start
+    store_id: str | None = None  # the Cdiscount store holding the Octopia sandbox's orders
+    mirakl_store_id: str | None = None  # the Leroy Merlin store holding the Mirakl sandbox's orders
+
+
+class DemoStore(msgspec.Struct, kw_only=True):
+    """A demo store to connect, or to find again and point at this run's sandbox."""
+
+    channel: str
+    name: str
+    credentials: dict[str, Any]
+    settings: dict[str, Any]  # this run's sandbox URLs included
+    store_id: str | None  # the one connected by an earlier run with this sandbox anchor
 
 
 def demo_state(data_dir: Path, now: datetime) -> DemoState:
     """The same seed and clock anchor give the same sandbox orders on every run, so a re-run finds
-    the orders (and the store) it imported before; past ANCHOR_MAX_AGE the demo starts afresh."""
+    the orders (and the stores) it imported before; past ANCHOR_MAX_AGE the demo starts afresh."""
     with contextlib.suppress(OSError, msgspec.DecodeError, msgspec.ValidationError):
         state = msgspec.json.decode((data_dir / STATE_FILE).read_bytes(), type=DemoState)
         if now - state.sandbox_now < ANCHOR_MAX_AGE:
@@ -60,10 +75,13 @@ def save_demo_state(data_dir: Path, state: DemoState) -> None:
 
 @contextlib.asynccontextmanager
 async def sandboxes(host: str, orders: int, anchor: datetime | None) -> AsyncIterator[Sandboxes]:
+    """Every sandbox the demo uses, each with ``orders`` seeded orders for the marketplaces; all closed on exit."""
     async with contextlib.AsyncExitStack() as stack:
         started = {}
-        for name in ("cdiscount", "mondial-relay", "colissimo"):
-            running_sandbox = await start_sandbox(name, host=host, port=0, orders=orders, now=anchor)
+        for name in SANDBOX_NAMES:
+            running_sandbox = await start_sandbox(
+                name, host=host, port=0, orders=orders, now=anchor, profile=MIRAKL_PROFILE
+            )
             stack.push_async_callback(running_sandbox.close)
             started[name.replace("-", "_")] = running_sandbox
         yield Sandboxes(**started)
@@ -99,20 +117,50 @@ async def demo_account(app: Portside) -> tuple[Account, str]:
     return account, key
 
 
-async def demo_store(app: Portside, octopia: Any, state: DemoState) -> Store:
-    """The store of this sandbox anchor, pointed at this run's sandbox ports, or a new one; the demo
-    account's other stores (older anchors) are deactivated, their orders kept readable."""
-    urls = {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url}
-    async with app.uow() as u:
-        stores = await u.stores.find(account_id=ACCOUNT_ID)
-    for old in stores:
-        if old.id != state.store_id and old.active:
-            await app.update_store(ACCOUNT_ID, old.id, StoreChanges(active=False))
-    if any(s.id == state.store_id for s in stores):
-        assert state.store_id is not None
-        return await app.update_store(ACCOUNT_ID, state.store_id, StoreChanges(settings=urls, active=True))
-    draft = StoreDraft(channel="cdiscount", name="Cdiscount sandbox", credentials=SANDBOX_CREDENTIALS, settings=urls)
+def demo_stores(boxes: Sandboxes, state: DemoState) -> tuple[DemoStore, DemoStore]:
+    """The Cdiscount and the Leroy Merlin store, each on its marketplace sandbox."""
+    octopia = boxes.cdiscount
+    credentials, settings = mirakl_store_config(boxes.mirakl)
+    cdiscount = DemoStore(
+        channel="cdiscount",
+        name="Cdiscount sandbox",
+        credentials=SANDBOX_CREDENTIALS,
+        settings={"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url},
+        store_id=state.store_id,
+    )
+    leroy_merlin = DemoStore(
+        channel="mirakl",
+        name="Leroy Merlin sandbox",
+        credentials=credentials,
+        settings=settings,
+        store_id=state.mirakl_store_id,
+    )
+    return cdiscount, leroy_merlin
+
+
+async def connect_demo_store(app: Portside, wanted: DemoStore, existing: list[Store]) -> Store:
+    """The store of this sandbox anchor, pointed at this run's sandbox, or a new one. Both paths are the
+    API's: the marketplace sandbox checks the credentials before anything is saved."""
+    if any(s.id == wanted.store_id for s in existing):
+        assert wanted.store_id is not None
+        changes = StoreChanges(settings=wanted.settings, active=True)
+        return await app.update_store(ACCOUNT_ID, wanted.store_id, changes)
+    draft = StoreDraft(
+        channel=wanted.channel, name=wanted.name, credentials=wanted.credentials, settings=wanted.settings
+    )
     return await app.connect_store(ACCOUNT_ID, draft)
+
+
+async def connect_demo_stores(app: Portside, wanted: tuple[DemoStore, ...]) -> list[Store]:
+    """The demo stores, connected (or found again) in order; the demo account's other stores (older
+    anchors) are deactivated, their orders kept readable."""
+    async with app.uow() as u:
+        existing = await u.stores.find(account_id=ACCOUNT_ID)
+    kept = {w.store_id for w in wanted}
+    for old in existing:
+        if old.id not in kept and old.active:
+            await app.update_store(ACCOUNT_ID, old.id, StoreChanges(active=False))
+    return [await connect_demo_store(app, w, existing) for w in wanted]
 
 
 def _data_dir(settings: Settings) -> Path:
@@ -141,24 +189,43 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
     return 0
 
 
+async def _synced(app: Portside, store: Store) -> None:
+    bar = SyncProgressBar(f"syncing {store.name}")
+    report = await app.sync_store(store.id, progress=bar)
+    bar.done(f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged")
+
+
 async def _prepare(
     app: Portside, boxes: Sandboxes, state: DemoState, data_dir: Path, *, api: str, database: str
 ) -> DemoFacts:
     account, key = await demo_account(app)
-    store = await demo_store(app, boxes.cdiscount, state)
-    save_demo_state(data_dir, msgspec.structs.replace(state, store_id=store.id))
-    bar = SyncProgressBar(f"syncing {store.name}")
-    report = await app.sync_store(store.id, progress=bar)
-    bar.done(f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged")
-    pickup, shippable = await demo_orders(app, store, boxes.cdiscount)
+    cdiscount, leroy_merlin = await connect_demo_stores(app, demo_stores(boxes, state))
+    state = msgspec.structs.replace(state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id)
+    save_demo_state(data_dir, state)
+    for store in (cdiscount, leroy_merlin):
+        await _synced(app, store)
     return DemoFacts(
         api=api,
         key=key,
         account=account,
-        store=store,
-        pickup_order=pickup,
-        shippable_order=shippable,
+        cdiscount=await demo_orders(
+            app,
+            cdiscount,
+            boxes.cdiscount.state.store,
+            marketplace="Cdiscount",
+            relay=PickupCarrier.mondial_relay,
+            point_from="Octopia's pickupId",
+        ),
+        leroy_merlin=await demo_orders(
+            app,
+            leroy_merlin,
+            boxes.mirakl.state.store,
+            marketplace="Leroy Merlin",
+            relay=PickupCarrier.colissimo,
+            point_from="Mirakl's shipping_pudo_id",
+        ),
         octopia=boxes.cdiscount.url,
+        mirakl=boxes.mirakl.url,
         mondial_relay=boxes.mondial_relay.url,
         colissimo=boxes.colissimo.url,
         database=database,

@@ -3,60 +3,118 @@
 from __future__ import annotations
 
 import random
-from typing import Any
+from collections.abc import Container
 
 import msgspec
 
-from portside.core.model import Account, DeliveryKind, Order, OrderStatus, PointSource, Store
+from portside.core.model import Account, DeliveryKind, Order, OrderStatus, PickupCarrier, PointSource, Store
 from portside.core.ports import OrderQuery
 
 from .application import Portside
+
+SHIP_WITH = PickupCarrier.colissimo  # the carrier of the ship lines: both marketplaces list it
+
+
+class Showcase(msgspec.Struct, kw_only=True):
+    """One demo store and the orders its curl lines use."""
+
+    store: Store
+    marketplace: str  # as a seller names it: Cdiscount, Leroy Merlin
+    point_from: str  # where the marketplace's order names the pickup point
+    pickup_order: Order | None  # a relay order completed from its carrier's directory
+    shippable_order: Order | None  # awaiting shipment, known to the running sandbox, not shipped yet
 
 
 class DemoFacts(msgspec.Struct, kw_only=True):
     api: str
     key: str
     account: Account
-    store: Store
-    pickup_order: Order | None
-    shippable_order: Order | None
+    cdiscount: Showcase
+    leroy_merlin: Showcase
     octopia: str
+    mirakl: str
     mondial_relay: str
     colissimo: str
     database: str
 
 
-async def demo_orders(app: Portside, store: Store, octopia: Any) -> tuple[Order | None, Order | None]:
-    """A pickup order completed from its carrier's directory, and an order awaiting shipment that the
-    running sandbox knows and nobody shipped yet (so the ship line works on every run)."""
+def _ships_with_colissimo(order: Order) -> bool:
+    if order.delivery is None or order.delivery.kind == DeliveryKind.home:
+        return True
+    return order.pickup_point is not None and order.pickup_point.carrier == SHIP_WITH
+
+
+async def demo_orders(
+    app: Portside,
+    store: Store,
+    sandbox_orders: Container[str],
+    *,
+    marketplace: str,
+    relay: PickupCarrier,
+    point_from: str,
+) -> Showcase:
+    """A ``relay`` pickup order completed from its carrier's directory, and an order awaiting shipment
+    that the running sandbox knows and nobody shipped yet (so the ship line works on every run): that
+    pickup order itself when it ships with Colissimo, so the lines tell one story, else a home order."""
     async with app.uow() as u:
         pickups = [
-            r.order
-            for carrier in ("mondial_relay", "colissimo")
-            for r in await u.orders.find(OrderQuery(store_ids=(store.id,), pickup_carrier=carrier, limit=100))
+            r.order for r in await u.orders.find(OrderQuery(store_ids=(store.id,), pickup_carrier=relay, limit=100))
         ]
         waiting = await u.orders.find(
             OrderQuery(store_ids=(store.id,), statuses=(OrderStatus.awaiting_shipment,), limit=200)
         )
-        shippable = None
-        for record in waiting:
-            order = record.order
-            home = order.delivery is None or order.delivery.kind == DeliveryKind.home
-            if (
-                home
-                and order.channel_order_id in octopia.state.store
-                and not await u.shipments.list_for_order(order.id)
-            ):
-                shippable = order
-                break
+        shippable = [
+            r.order
+            for r in waiting
+            if _ships_with_colissimo(r.order)
+            and r.order.channel_order_id in sandbox_orders
+            and not await u.shipments.list_for_order(r.order.id)
+        ]
+    can_ship = {o.id for o in shippable}
     enriched = [o for o in pickups if o.pickup_point is not None and o.pickup_point.source == PointSource.directory]
-    chosen = enriched or pickups
-    return (chosen[0] if chosen else None), shippable
+    candidates = [o for o in enriched if o.id in can_ship] or enriched or pickups
+    pickup = candidates[0] if candidates else None
+    if pickup is not None and pickup.id in can_ship:
+        ship: Order | None = pickup
+    else:
+        ship = next((o for o in shippable if o.pickup_point is None), None)
+    return Showcase(
+        store=store, marketplace=marketplace, point_from=point_from, pickup_order=pickup, shippable_order=ship
+    )
+
+
+def _pickup_lines(api: str, auth: str, show: Showcase) -> list[str]:
+    order = show.pickup_order
+    if order is None:
+        return []
+    point = order.pickup_point
+    carrier = point.carrier.replace("_", " ").title() if point else "pickup"
+    return [
+        f"  # a {show.marketplace} {carrier} pickup order, the point named by {show.point_from}:",
+        f"  # address, hours and coordinates from {carrier}'s directory, and the label hints",
+        f"  curl -s {auth} {api}/v1/orders/{order.id}",
+    ]
+
+
+def _ship_lines(api: str, auth: str, show: Showcase) -> list[str]:
+    order = show.shippable_order
+    if order is None:
+        return []
+    tracking = f"6A{random.randint(10**10, 10**11 - 1)}"
+    body = f'{{"carrier": "{SHIP_WITH}", "tracking_number": "{tracking}"}}'
+    return [
+        f"  # ship {show.marketplace} order {order.channel_order_id}: the outbox relay tells the marketplace",
+        f"  curl -s -X POST {auth} -H 'Content-Type: application/json' \\",
+        f"       -d '{body}' {api}/v1/orders/{order.id}/shipments",
+        '  # a few seconds later: its notification is "delivered", with what the marketplace received',
+        f"  curl -s {auth} {api}/v1/orders/{order.id}/shipments",
+    ]
 
 
 def print_ready(facts: DemoFacts) -> None:
-    api, store = facts.api, facts.store
+    api, shows = facts.api, (facts.cdiscount, facts.leroy_merlin)
     auth = '-H "Authorization: Bearer $PORTSIDE_KEY"'
+    stores = [f"{s.store.name} ({s.store.id}), synced every {s.store.sync_interval_s // 60} min" for s in shows]
     lines = [
         "",
         "portside demo is ready. Ctrl-C stops everything.",
@@ -64,39 +122,30 @@ def print_ready(facts: DemoFacts) -> None:
         f"  API              {api}   (OpenAPI document: {api}/v1/openapi.json)",
         f"  API key          {facts.key}",
         f"  account          {facts.account.name} ({facts.account.id})",
-        f"  Cdiscount store  {store.name} ({store.id}), synced every {store.sync_interval_s // 60} min",
-        f"  sandboxes        Octopia {facts.octopia}",
+        f"  stores           {stores[0]}",
+        f"                   {stores[1]}",
+        f"  sandboxes        Octopia (Cdiscount) {facts.octopia}",
+        f"                   Mirakl (Leroy Merlin) {facts.mirakl}",
         f"                   Mondial Relay {facts.mondial_relay}",
         f"                   Colissimo {facts.colissimo}",
         f"  database         {facts.database}",
         "",
-        "Try:",
+        "Try (answers are JSON; append | python3 -m json.tool to read them):",
         f"  export PORTSIDE_KEY={facts.key}",
         "",
-        "  # the latest orders",
+        '  # the orders of both stores, in the order portside changed them ("next_cursor" is the next page)',
         f"  curl -s {auth} '{api}/v1/orders?limit=5'",
+        f"  # one store's orders: the {facts.leroy_merlin.marketplace} ones",
+        f"  curl -s {auth} '{api}/v1/orders?store_id={facts.leroy_merlin.store.id}&limit=5'",
     ]
-    if facts.pickup_order is not None:
-        point = facts.pickup_order.pickup_point
-        carrier = point.carrier.replace("_", " ").title() if point else "pickup"
-        lines += [
-            "",
-            f"  # a {carrier} pickup order: address, hours and coordinates from the carrier's directory, label hints",
-            f"  curl -s {auth} {api}/v1/orders/{facts.pickup_order.id}",
-        ]
-    if facts.shippable_order is not None:
-        tracking = f"6A{random.randint(10**10, 10**11 - 1)}"
-        body = f'{{"carrier": "colissimo", "tracking_number": "{tracking}"}}'
-        lines += [
-            "",
-            f"  # ship order {facts.shippable_order.channel_order_id}: the marketplace is told by the outbox relay",
-            f"  curl -s -X POST {auth} -H 'Content-Type: application/json' \\",
-            f"       -d '{body}' {api}/v1/orders/{facts.shippable_order.id}/shipments",
-            "",
-            '  # then, with the "id" of that answer: notification "delivered" within a few seconds',
-            f"  curl -s {auth} {api}/v1/shipments/SHIPMENT_ID",
-            "",
-            "  # the parcel, as the marketplace sandbox saw it",
-            f"  curl -s {facts.octopia}/_sandbox/stats",
-        ]
+    for show in shows:
+        lines += ["", *_pickup_lines(api, auth, show)] if show.pickup_order is not None else []
+    for show in shows:
+        lines += ["", *_ship_lines(api, auth, show)] if show.shippable_order is not None else []
+    lines += [
+        "",
+        '  # what each marketplace received, once per order: Octopia\'s "shipment_posts", Mirakl\'s "received"',
+        f"  curl -s {facts.octopia}/_sandbox/stats",
+        f"  curl -s {facts.mirakl}/_sandbox/stats",
+    ]
     print("\n".join(lines), flush=True)

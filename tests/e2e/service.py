@@ -1,4 +1,5 @@
-"""The whole service in-process for end-to-end tests: real Postgres, the three sandboxes, the API and the scheduler."""
+"""The whole service in-process for end-to-end tests: real Postgres, the sandboxes (Octopia, Mirakl playing
+Leroy Merlin, Mondial Relay, Colissimo), the API and the scheduler; and the calls the tests make to them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -18,6 +20,7 @@ from portside.entrypoints.config import Settings
 from portside.entrypoints.container import Container
 from portside.entrypoints.demo import Sandboxes, carriers_on_sandboxes, sandboxes
 from portside.entrypoints.lifecycle import resolve
+from portside.entrypoints.sandboxes import mirakl_store_config
 from portside.entrypoints.serve import bound_url, start_site
 
 SANDBOX_CREDENTIALS = {"client_id": "sandbox-client", "client_secret": "sandbox-secret", "seller_id": "123456"}
@@ -77,14 +80,68 @@ class Service:
                 await asyncio.sleep(every)
         return result
 
-    async def sandbox_stats(self) -> dict[str, Any]:
-        async with self.api.session.get(self.boxes.cdiscount.url + "/_sandbox/stats") as response:
+    async def sandbox_stats(self, sandbox: Any = None) -> dict[str, Any]:
+        """A marketplace sandbox's ``/_sandbox/stats`` (Octopia's unless told)."""
+        url = (sandbox or self.boxes.cdiscount).url + "/_sandbox/stats"
+        async with self.api.session.get(url) as response:
             return msgspec.json.decode(await response.read())  # type: ignore[no-any-return]
 
-    async def sandbox_order(self, channel_order_id: str, change: dict[str, Any]) -> None:
-        url = f"{self.boxes.cdiscount.url}/_sandbox/orders/{channel_order_id}"
-        async with self.api.session.post(url, json=change) as response:
+    async def sandbox_admin(self, sandbox: Any, path: str, body: dict[str, Any]) -> None:
+        async with self.api.session.post(f"{sandbox.url}/_sandbox/{path}", json=body) as response:
             assert response.status == 200, await response.text()
+
+    async def sandbox_order(self, channel_order_id: str, change: dict[str, Any]) -> None:
+        await self.sandbox_admin(self.boxes.cdiscount, f"orders/{channel_order_id}", change)
+
+    async def connect(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Connect a store through the API and wait for the scheduler's first sync of it."""
+        store = await self.api.call("POST", "/v1/stores", body, expect=201)
+
+        async def synced() -> Any:
+            reports = (await self.api.call("GET", f"/v1/stores/{store['id']}/syncs", expect=200))["items"]
+            return reports and reports[0]["outcome"] == "completed" and reports[0]
+
+        report = await self.wait_for(synced)  # the scheduler took the new store at once
+        assert report["new"] > 0
+        return store  # type: ignore[no-any-return]
+
+    async def orders(self, query: str) -> list[dict[str, Any]]:
+        return (await self.api.call("GET", f"/v1/orders?limit=500&{query}", expect=200))["items"]  # type: ignore[no-any-return]
+
+    async def ship(self, order: dict[str, Any], tracking: str, carrier: str = "colissimo") -> dict[str, Any]:
+        body = {"carrier": carrier, "tracking_number": tracking}
+        return await self.api.call("POST", f"/v1/orders/{order['id']}/shipments", body, expect=202)  # type: ignore[no-any-return]
+
+    async def notification(self, shipment_id: str, status: str) -> dict[str, Any]:
+        """The shipment, once its notification reached ``status``."""
+
+        async def reached() -> Any:
+            shipment = await self.api.call("GET", f"/v1/shipments/{shipment_id}", expect=200)
+            return shipment["notification"]["status"] == status and shipment
+
+        return await self.wait_for(reached)  # type: ignore[no-any-return]
+
+    async def next_run_at(self, store_id: str) -> datetime:
+        """When the scheduler will sync the store next (its sync lease's next run)."""
+        pool = await self.container.storage.pool()
+        found = await pool.fetchval("SELECT next_run_at FROM portside.store_syncs WHERE store_id = $1", store_id)
+        assert isinstance(found, datetime), found
+        return found
+
+
+def cdiscount_store(boxes: Sandboxes, name: str = "Boutique e2e") -> dict[str, Any]:
+    """The ``POST /v1/stores`` body of a store on the Octopia sandbox."""
+    octopia = boxes.cdiscount
+    settings = {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url}
+    return {"channel": "cdiscount", "name": name, "credentials": SANDBOX_CREDENTIALS, "settings": settings}
+
+
+def mirakl_store(sandbox: Any, name: str, **extra: Any) -> dict[str, Any]:
+    """The ``POST /v1/stores`` body of a store on a Mirakl sandbox (``settings`` merged, other keys added)."""
+    credentials, settings = mirakl_store_config(sandbox)
+    body = {"channel": "mirakl", "name": name, "credentials": credentials, **extra}
+    body["settings"] = settings | extra.get("settings", {})
+    return body
 
 
 @asynccontextmanager

@@ -14,7 +14,7 @@ import msgspec
 import pytest
 from aiohttp import web
 
-from .service import SANDBOX_CREDENTIALS, Service, service
+from .service import Service, cdiscount_store, service
 
 
 class WebhookReceiver:
@@ -63,66 +63,26 @@ def documented_signature_check(secret: str, headers: dict[str, str], body: bytes
     return hmac.compare_digest(expected, fields["v1"])
 
 
-async def connect_store(svc: Service) -> dict[str, Any]:
-    octopia = svc.boxes.cdiscount
-    store = await svc.api.call(
-        "POST",
-        "/v1/stores",
-        {
-            "channel": "cdiscount",
-            "name": "Boutique e2e",
-            "credentials": SANDBOX_CREDENTIALS,
-            "settings": {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url},
-        },
-        expect=201,
-    )
-
-    async def synced() -> Any:
-        reports = (await svc.api.call("GET", f"/v1/stores/{store['id']}/syncs", expect=200))["items"]
-        return reports and reports[0]["outcome"] == "completed" and reports[0]
-
-    report = await svc.wait_for(synced)  # the scheduler took the new store at once
-    assert report["new"] > 0
-    return store  # type: ignore[no-any-return]
-
-
-async def orders(svc: Service, query: str) -> list[dict[str, Any]]:
-    return (await svc.api.call("GET", f"/v1/orders?limit=500&{query}", expect=200))["items"]  # type: ignore[no-any-return]
-
-
-async def ship(svc: Service, order: dict[str, Any], tracking: str) -> dict[str, Any]:
-    body = {"carrier": "colissimo", "tracking_number": tracking}
-    return await svc.api.call("POST", f"/v1/orders/{order['id']}/shipments", body, expect=202)  # type: ignore[no-any-return]
-
-
-async def notification(svc: Service, shipment_id: str, status: str) -> dict[str, Any]:
-    async def reached() -> Any:
-        shipment = await svc.api.call("GET", f"/v1/shipments/{shipment_id}", expect=200)
-        return shipment["notification"]["status"] == status and shipment
-
-    return await svc.wait_for(reached)  # type: ignore[no-any-return]
-
-
 async def test_connect_sync_ship_notify_and_webhooks(
     running_service: Service, receiver: tuple[WebhookReceiver, str]
 ) -> None:
     svc, (hooks, hook_url) = running_service, receiver
     events = ["order.created", "order.status_changed", "shipment.notified", "shipment.failed"]
     created = await svc.api.call("POST", "/v1/webhooks", {"url": hook_url, "events": events}, expect=201)
-    store = await connect_store(svc)
+    store = await svc.connect(cdiscount_store(svc.boxes))
 
     # A pickup order, completed from its carrier's directory (address, hours) with label hints.
-    pickups = await orders(svc, "pickup_carrier=mondial_relay") + await orders(svc, "pickup_carrier=colissimo")
+    pickups = await svc.orders("pickup_carrier=mondial_relay") + await svc.orders("pickup_carrier=colissimo")
     enriched = [o for o in pickups if o["pickup_point"] and o["pickup_point"].get("source") == "directory"]
     assert enriched, f"no pickup order enriched from a directory among {len(pickups)}"
     point_order = enriched[0]
     assert point_order["label_hints"] and point_order["pickup_point"]["opening_hours"]
 
     # Ship an order awaiting shipment: exactly one parcel on the marketplace, order shipped.
-    waiting = await orders(svc, f"store_id={store['id']}&status=awaiting_shipment")
+    waiting = await svc.orders(f"store_id={store['id']}&status=awaiting_shipment")
     order = next(o for o in waiting if o["pickup_point"] is None)
-    shipment = await ship(svc, order, "6A00000000017")
-    delivered = await notification(svc, shipment["id"], "delivered")
+    shipment = await svc.ship(order, "6A00000000017")
+    delivered = await svc.notification(shipment["id"], "delivered")
     assert delivered["notification"]["sent"]["parcelNumber"] == "6A00000000017"
     stats = await svc.sandbox_stats()
     assert stats["parcels"][order["channel_order_id"]] == 1
@@ -147,10 +107,10 @@ async def test_connect_sync_ship_notify_and_webhooks(
     # A notification the marketplace refuses dies visibly; once fixed, a retry by the API succeeds.
     second = next(o for o in waiting if o["pickup_point"] is None and o["id"] != order["id"])
     await svc.sandbox_order(second["channel_order_id"], {"status": "Refused"})
-    refused = await ship(svc, second, "6A00000000024")
-    dead = await notification(svc, refused["id"], "dead")
+    refused = await svc.ship(second, "6A00000000024")
+    dead = await svc.notification(refused["id"], "dead")
     assert "Refused" in dead["notification"]["last_error"]
     await svc.sandbox_order(second["channel_order_id"], {"status": "InPreparation"})
     await svc.api.call("POST", f"/v1/shipments/{refused['id']}/retry", expect=202)
-    await notification(svc, refused["id"], "delivered")
+    await svc.notification(refused["id"], "delivered")
     assert (await svc.sandbox_stats())["parcels"][second["channel_order_id"]] == 1
