@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from portside.core.errors import Conflict
 from portside.core.services.acceptance import decide_order
 from portside.core.services.order_listing import OrderFilter, list_orders
 from portside.core.services.order_notes import set_internal_notes
@@ -77,7 +78,14 @@ async def _decide(request: web.Request, *, accept: bool) -> web.Response:
         record = await owned_order(u, account_id(request), request.match_info["id"])
     body = await read_json(request, AcceptBody if accept else RefuseBody, optional=True)
     reason = body.reason if isinstance(body, RefuseBody) else None
-    bundle = await app.channels.for_store(record.order.store_id)
+    store = await app.store(record.order.store_id)
+    bundle = app.channels.bundle_for(store)  # the store's own: one Mirakl marketplace accepts, another does not
+    if not bundle.capabilities.acceptance:
+        raise Conflict(
+            f"store {store.name!r} is on a marketplace that accepts its orders itself (automatic acceptance): "
+            f"there is nothing to accept or refuse; ship order {record.order.channel_order_id} once it is "
+            "awaiting_shipment"
+        )
     message = await decide_order(
         record.order.id,
         accept=accept,
@@ -104,7 +112,10 @@ async def refuse_order(request: web.Request) -> web.Response:
 def operations() -> list[Operation]:
     one = {200: Reply("the order", OrderJson)}
     decided = {202: Reply("the decision, queued for the marketplace (a repeat finds the first)", DecisionJson)}
-    decide_doc = "Only for orders awaiting acceptance, on channels that take decisions; otherwise 409."
+    decide_doc = (
+        "Only for orders awaiting acceptance, on stores whose marketplace takes the seller's decision "
+        "(not where acceptance is automatic, e.g. Decathlon on Mirakl); otherwise 409."
+    )
     return [
         Operation(
             "GET",
