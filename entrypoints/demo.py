@@ -152,13 +152,14 @@ async def connect_demo_store(app: Portside, wanted: DemoStore, existing: list[St
 
 
 async def connect_demo_stores(app: Portside, wanted: tuple[DemoStore, ...]) -> list[Store]:
-    """The demo stores, connected (or found again) in order; the demo account's other stores (older
-    anchors) are deactivated, their orders kept readable."""
+    """The demo stores, connected (or found again) in order; the demo's stores of older anchors are
+    deactivated, their orders kept readable. Stores someone else connected to the account stay as they are."""
     async with app.uow() as u:
         existing = await u.stores.find(account_id=ACCOUNT_ID)
     kept = {w.store_id for w in wanted}
+    made_by_demo = {(w.channel, w.name) for w in wanted}
     for old in existing:
-        if old.id not in kept and old.active:
+        if old.id not in kept and old.active and (old.channel, old.name) in made_by_demo:
             await app.update_store(ACCOUNT_ID, old.id, StoreChanges(active=False))
     return [await connect_demo_store(app, w, existing) for w in wanted]
 
@@ -179,7 +180,7 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
                 app = await application(container)
                 runner = await start_site(await resolve(container.http_app()), host, port)
                 try:
-                    facts = await _prepare(app, boxes, state, data_dir, api=bound_url(runner), database=database)
+                    facts = await prepare_demo(app, boxes, state, data_dir, api=bound_url(runner), database=database)
                     print_ready(facts)
                     signals.started()
                     await run_scheduler(await resolve(container.scheduler()), signals, settings.shutdown_grace_s)
@@ -195,7 +196,7 @@ async def _synced(app: Portside, store: Store) -> None:
     bar.done(f"{report.new} new, {report.updated} updated, {report.unchanged} unchanged")
 
 
-async def _prepare(
+async def prepare_demo(
     app: Portside, boxes: Sandboxes, state: DemoState, data_dir: Path, *, api: str, database: str
 ) -> DemoFacts:
     account, key = await demo_account(app)
