@@ -40,9 +40,16 @@ def size(reduced: int, full: int) -> int:
     return full if SOAK else reduced
 
 
-async def wait_for(condition: Callable[[], Awaitable[T]], *, timeout: float, what: str, every: float = 0.1) -> T:
-    """Poll ``condition`` until it returns something truthy; fail naming ``what`` after ``timeout`` s.
-    Timeouts are generous on purpose: they catch a hang, they never measure speed."""
+async def wait_for(
+    condition: Callable[[], Awaitable[T]],
+    *,
+    timeout: float,
+    what: str,
+    every: float = 0.1,
+    diagnose: Callable[[], Awaitable[str]] | None = None,
+) -> T:
+    """Poll ``condition`` until it returns something truthy; fail naming ``what`` (and what ``diagnose``
+    says) after ``timeout`` s. Timeouts are generous on purpose: they catch a hang, never measure speed."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
     while True:
@@ -50,7 +57,8 @@ async def wait_for(condition: Callable[[], Awaitable[T]], *, timeout: float, wha
         if result:
             return result
         if loop.time() > deadline:
-            raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what} (last: {result!r})")
+            detail = f"\n{await diagnose()}" if diagnose is not None else ""
+            raise AssertionError(f"gave up after {timeout:.0f} s waiting for {what} (last: {result!r}){detail}")
         await asyncio.sleep(every)
 
 

@@ -8,6 +8,7 @@ The seed of the random kill points is in every failure message.
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,27 +32,36 @@ from .support import (
     wait_for,
 )
 
-SEED = random.randrange(1 << 30)
+SEED = int(os.environ.get("RELIABILITY_SEED") or random.randrange(1 << 30))  # replay: RELIABILITY_SEED=…
 
 
 async def test_kill_9_mid_import_loses_and_duplicates_nothing(env: dict[str, str], logs: Path) -> None:
     rng = random.Random(SEED)
     kills = size(3, 10)
-    # Every page answers 50 ms late, so a sync lasts long enough to be cut at a random page.
+    # Pages of 50 answering 80 ms late: a sync lasts seconds, long enough to be cut at a random page.
     sandbox = await start_sandbox(SandboxConfig(seed=SEED % 1000, orders=size(1500, 6000), token_cap_per_hour=100_000))
-    sandbox.state.faults.update({"slow": {"probability": 1.0, "delay_s": 0.05, "only": ["orders.list"]}})
+    sandbox.state.faults.update({"slow": {"probability": 1.0, "delay_s": 0.08, "only": ["orders.list"]}})
     try:
         async with operator(env) as op, fleet(env, logs) as procs:
-            store = await op.connect(sandbox, "crash-import")
+            store = await op.connect(sandbox, "crash-import", page_size=50)
             dead_leases: list[tuple[datetime, datetime]] = []  # (killed at, the dead worker's lease end)
             for round_ in range(kills):
+                # Due now, whether or not the last kill landed after its sync had finished.
+                async with op.app.uow() as u:
+                    await u.sync_leases.schedule(store.id, datetime.now(UTC))
+                    await u.commit()
                 worker = await procs.start("worker", name=f"w{round_}", env={"PORTSIDE_WORKER_ID": f"w{round_}"})
 
                 async def holds_lease(name: str = f"w{round_}") -> bool:
                     lease = await lease_of(op.pool, store.id)
                     return bool(lease and lease["lease_owner"] and lease["lease_owner"].startswith(name + ":"))
 
-                await wait_for(holds_lease, timeout=60, what=f"worker w{round_} to start syncing (seed {SEED})")
+                await wait_for(
+                    holds_lease,
+                    timeout=60,
+                    what=f"worker w{round_} to start syncing (seed {SEED})",
+                    diagnose=lambda: _diagnose(op, store.id, procs),
+                )
                 await asyncio.sleep(rng.uniform(0.1, 1.5))
                 await worker.kill9()
                 killed_at = datetime.now(UTC)
@@ -61,6 +71,9 @@ async def test_kill_9_mid_import_loses_and_duplicates_nothing(env: dict[str, str
                 if dead["lease_owner"] and dead["lease_owner"].startswith(f"w{round_}:"):
                     dead_leases.append((killed_at, dead["lease_until"]))
 
+            async with op.app.uow() as u:
+                await u.sync_leases.schedule(store.id, datetime.now(UTC))
+                await u.commit()
             final = await procs.start("worker", name="final", env={"PORTSIDE_WORKER_ID": "final"})
             expected = imported_orders(sandbox)
 
@@ -68,7 +81,12 @@ async def test_kill_9_mid_import_loses_and_duplicates_nothing(env: dict[str, str
                 done = [r for r in await reports(op.pool, store.id) if r.get("outcome") == "completed"]
                 return bool(done) and not await differences(op.pool, store.id, expected)
 
-            await wait_for(converged, timeout=120, what=f"the restarted worker to catch up (seed {SEED})")
+            await wait_for(
+                converged,
+                timeout=120,
+                what=f"the restarted worker to catch up (seed {SEED})",
+                diagnose=lambda: _diagnose(op, store.id, procs),
+            )
             assert final.alive(), final.output()
             assert not await differences(op.pool, store.id, imported_orders(sandbox)), SEED
             cursor = await op.pool.fetchval(
@@ -202,6 +220,14 @@ async def test_a_dead_relays_message_comes_back_as_unknown_outcome(pg_uow_factor
 
 
 # helpers -------------------------------------------------------------------------------------------------
+
+
+async def _diagnose(op, store_id: str, procs) -> str:  # type: ignore[no-untyped-def]
+    """What a failed wait shows: the store's lease, its sync runs, how many orders it holds, the logs."""
+    runs = [(r.get("outcome"), r.get("started_at"), r.get("error")) for r in await reports(op.pool, store_id)]
+    held = len((await differences(op.pool, store_id, {})).get("unexpected", []))
+    lease = await lease_of(op.pool, store_id)
+    return f"lease: {lease}\nruns: {runs}\norders held: {held}\n{procs.output()[-6000:]}"
 
 
 def _at(value: str) -> datetime:
