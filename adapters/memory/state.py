@@ -10,6 +10,7 @@ from portside.core.model import (
     Account,
     ActivityRecord,
     ApiKey,
+    CarrierAccountSettings,
     OutboxMessage,
     Product,
     QuarantinedPayload,
@@ -48,6 +49,7 @@ class Tables:
     api_keys: dict[str, ApiKey] = field(default_factory=dict)
     idempotency: dict[tuple[str, str], IdempotentResponse] = field(default_factory=dict)
     webhooks: dict[str, WebhookSubscription] = field(default_factory=dict)
+    carrier_settings: dict[tuple[str, str], CarrierAccountSettings] = field(default_factory=dict)
     published: set[str] = field(default_factory=set)  # activity ids already published as events
 
     def snapshot(self) -> Tables:
@@ -68,6 +70,7 @@ class Tables:
             "api_keys",
             "idempotency",
             "webhooks",
+            "carrier_settings",
         ):
             setattr(clone, name, dict(getattr(self, name)))
         clone.activity = list(self.activity)

@@ -10,6 +10,7 @@ from portside.core.ports import (
     AccountRepository,
     ActivityRepository,
     ApiKeyRepository,
+    CarrierSettingsRepository,
     CatalogRepository,
     CursorRepository,
     IdempotencyRepository,
@@ -24,6 +25,7 @@ from portside.core.ports import (
     WebhookRepository,
 )
 
+from .carrier_settings import MemoryCarrierSettings
 from .repositories import (
     MemoryAccounts,
     MemoryActivity,
@@ -79,6 +81,7 @@ class MemoryUnitOfWork:
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
     webhooks: WebhookRepository
+    carrier_settings: CarrierSettingsRepository
 
     def _bind(self, tables: Tables) -> None:
         self._working = tables
@@ -97,6 +100,7 @@ class MemoryUnitOfWork:
         self.api_keys = MemoryApiKeys(tables)
         self.idempotency = MemoryIdempotency(tables)
         self.webhooks = MemoryWebhooks(tables)
+        self.carrier_settings = MemoryCarrierSettings(tables)
 
     async def __aenter__(self) -> Self:
         task = asyncio.current_task()

@@ -11,6 +11,7 @@ from portside.core.ports import (
     AccountRepository,
     ActivityRepository,
     ApiKeyRepository,
+    CarrierSettingsRepository,
     CatalogRepository,
     CursorRepository,
     IdempotencyRepository,
@@ -28,6 +29,7 @@ from portside.core.ports import (
 
 from .accounts import PostgresAccounts, PostgresApiKeys, PostgresIdempotency
 from .activity import PostgresActivity
+from .carrier_settings import PostgresCarrierSettings
 from .cipher import Cipher
 from .orders import PostgresOrders
 from .outbox import PostgresOutbox
@@ -62,6 +64,7 @@ class PostgresUnitOfWork:
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
     webhooks: WebhookRepository
+    carrier_settings: CarrierSettingsRepository
 
     def __init__(self, pool: asyncpg.Pool, cipher: Cipher | None = None) -> None:
         self._pool = pool
@@ -89,6 +92,7 @@ class PostgresUnitOfWork:
         self.api_keys = PostgresApiKeys(session)
         self.idempotency = PostgresIdempotency(session)
         self.webhooks = PostgresWebhooks(session, self._cipher)
+        self.carrier_settings = PostgresCarrierSettings(session, self._cipher)
         return self
 
     def _open_session(self) -> Session:

@@ -2,6 +2,7 @@
 
 from .accounts import Account, ApiKey
 from .activity import ActivityKind, ActivityRecord
+from .carriers import CarrierAccountSettings
 from .catalog import Product
 from .delivery import (
     Closure,
@@ -45,6 +46,7 @@ __all__ = [
     "ActivityRecord",
     "Address",
     "ApiKey",
+    "CarrierAccountSettings",
     "Closure",
     "Customer",
     "DayHours",

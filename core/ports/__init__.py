@@ -17,12 +17,13 @@ from .channel import (
     SkippedOrder,
 )
 from .clock import Clock
-from .pickup import PickupPointDirectory, SearchArea
+from .pickup import DirectoryProvider, PickupPointDirectory, SearchArea
 from .storage import (
     AccountRepository,
     ActivityRepository,
     ApiKeyRepository,
     CachedPoint,
+    CarrierSettingsRepository,
     CatalogRepository,
     CursorRepository,
     IdempotencyRepository,
@@ -49,6 +50,7 @@ __all__ = [
     "ApiKeyRepository",
     "CachedPoint",
     "CarrierCatalog",
+    "CarrierSettingsRepository",
     "CatalogRepository",
     "ChannelBundle",
     "ChannelCapabilities",
@@ -56,6 +58,7 @@ __all__ = [
     "Clock",
     "ConnectionVerifier",
     "CursorRepository",
+    "DirectoryProvider",
     "IdempotencyRepository",
     "IdempotentResponse",
     "ImportWindow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Protocol
 
 import msgspec
@@ -37,3 +38,10 @@ class PickupPointDirectory(Protocol):
     async def search(self, area: SearchArea, *, weight: Weight | None = None, limit: int = 10) -> list[PickupPoint]:
         """Open points near ``area`` that take ``weight``, nearest first."""
         ...
+
+
+class DirectoryProvider(Protocol):
+    """Each account's directories: a carrier's is built from the account's own settings when it has
+    some, else from the service's; a carrier with neither has none."""
+
+    async def for_account(self, account_id: str) -> Mapping[PickupCarrier, PickupPointDirectory]: ...

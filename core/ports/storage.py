@@ -13,6 +13,7 @@ from ..model import (
     Account,
     ActivityRecord,
     ApiKey,
+    CarrierAccountSettings,
     Order,
     OrderStatus,
     OutboxKind,
@@ -252,6 +253,23 @@ class WebhookRepository(Protocol):
     async def find(self, account_id: str, *, active: bool | None = None) -> list[WebhookSubscription]: ...
 
 
+class CarrierSettingsRepository(Protocol):
+    """Accounts' own carrier settings, one per (account, carrier); their secrets are sealed at rest."""
+
+    async def get(self, account_id: str, carrier: str) -> CarrierAccountSettings | None: ...
+    async def put(self, settings: CarrierAccountSettings) -> None:
+        """Insert or replace the account's settings for that carrier."""
+        ...
+
+    async def delete(self, account_id: str, carrier: str) -> bool:
+        """Remove them; False when the account had none for that carrier."""
+        ...
+
+    async def find(self, account_id: str) -> list[CarrierAccountSettings]:
+        """Every carrier's settings of the account, by carrier name."""
+        ...
+
+
 class UnitOfWork(Protocol):
     stores: StoreRepository
     orders: OrderRepository
@@ -268,6 +286,7 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     idempotency: IdempotencyRepository
     webhooks: WebhookRepository
+    carrier_settings: CarrierSettingsRepository
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...

@@ -12,7 +12,12 @@ from ..ports import CachedPoint, Clock, PickupPointDirectory, SearchArea, UnitOf
 
 class CachedDirectory:
     """A PickupPointDirectory in front of another, keeping each ``get`` answer (found or not) in
-    storage for a while: an import of many orders at one point asks the carrier once."""
+    storage for a while: an import of many orders at one point asks the carrier once.
+
+    ``scope`` keeps the answers apart from other directories of the same carrier (stored under
+    ``<carrier>@<scope>``): a directory built from one account's own settings may talk to another
+    endpoint (a sandbox, or a server the account controls), and its answers must never be read by
+    the accounts that use the service's directory."""
 
     def __init__(
         self,
@@ -22,8 +27,10 @@ class CachedDirectory:
         clock: Clock,
         ttl: timedelta = timedelta(hours=24),
         missing_ttl: timedelta = timedelta(hours=1),
+        scope: str | None = None,
     ) -> None:
         self._inner = inner
+        self._key = inner.carrier if scope is None else f"{inner.carrier}@{scope}"
         self._uow = uow
         self._clock = clock
         self._ttl = ttl
@@ -37,12 +44,12 @@ class CachedDirectory:
         point_id = PickupPoint(carrier=self.carrier, point_id=point_id).point_id  # normalised key
         now = self._clock.now()
         async with self._uow() as u:
-            cached = await u.pickup_cache.get(self.carrier, point_id, country, now=now)
+            cached = await u.pickup_cache.get(self._key, point_id, country, now=now)
         if cached is not None:
             return cached.point
         point = await self._inner.get(point_id, country, near=near)
         entry = CachedPoint(
-            carrier=self.carrier,
+            carrier=self._key,
             point_id=point_id,
             country=country,
             point=point,

@@ -13,6 +13,7 @@ Call ``pytest.register_assert_rewrite("portside.testing")`` in a conftest for de
 """
 
 from .accounts import AccountContract, EventPublishingContract, IdempotencyContract, WebhookContract
+from .carrier_settings import CarrierSettingsContract
 from .orders import OrderContract
 from .outbox import OutboxContract, OutboxDepthContract
 from .pickup import PickupCacheContract
@@ -38,12 +39,14 @@ ALL_CONTRACTS = (
     IdempotencyContract,
     WebhookContract,
     EventPublishingContract,
+    CarrierSettingsContract,
 )
 
 __all__ = [
     "ALL_CONTRACTS",
     "AccountContract",
     "ActivityContract",
+    "CarrierSettingsContract",
     "CatalogContract",
     "CursorContract",
     "EventPublishingContract",

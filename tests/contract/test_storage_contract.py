@@ -9,6 +9,7 @@ from portside.core.ports import UnitOfWorkFactory
 from portside.testing.storage_contract import (
     AccountContract,
     ActivityContract,
+    CarrierSettingsContract,
     CatalogContract,
     CursorContract,
     EventPublishingContract,
@@ -84,3 +85,6 @@ class TestEventPublishing(EventPublishingContract): ...
 
 
 class TestOutboxDepth(OutboxDepthContract): ...
+
+
+class TestCarrierSettings(CarrierSettingsContract): ...

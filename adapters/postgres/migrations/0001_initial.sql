@@ -173,3 +173,14 @@ CREATE TABLE portside.webhooks (
     doc        jsonb NOT NULL  -- the subscription without its secret
 );
 CREATE INDEX webhooks_account_idx ON portside.webhooks (account_id, created_at, id);
+
+-- Accounts' own carrier settings (credentials, endpoint), used instead of the service's for that
+-- carrier; the settings JSON is encrypted at rest like store credentials.
+CREATE TABLE portside.carrier_settings (
+    account_id text NOT NULL,
+    carrier    text NOT NULL,
+    updated_at timestamptz NOT NULL,
+    settings   bytea NOT NULL,  -- encrypted JSON (never plain text)
+    doc        jsonb NOT NULL,  -- the CarrierAccountSettings without its settings
+    PRIMARY KEY (account_id, carrier)
+);

@@ -155,3 +155,29 @@ async def test_webhook_secrets_are_encrypted_at_rest(
     assert b"whsec-do-not-leak" not in row["secret"] and "whsec-do-not-leak" not in row["doc"]
     async with pg_uow_factory() as uow:
         assert await uow.webhooks.get("w1") == hook
+
+
+async def test_carrier_settings_are_encrypted_at_rest(
+    pg_uow_factory: PostgresUnitOfWorkFactory, pg_pool: asyncpg.Pool
+) -> None:
+    from portside.testing.storage_contract.carrier_settings import SECRET as CARRIER_SECRET
+    from portside.testing.storage_contract.carrier_settings import make_carrier_settings
+
+    item = make_carrier_settings("a1")
+    async with pg_uow_factory() as uow:
+        await uow.carrier_settings.put(item)
+        await uow.commit()
+    row = await pg_pool.fetchrow("SELECT settings, doc::text AS doc FROM portside.carrier_settings")
+    assert CARRIER_SECRET.encode() not in row["settings"] and b"BDTEST13" not in row["settings"]
+    assert CARRIER_SECRET not in row["doc"] and "BDTEST13" not in row["doc"]
+    dump = await pg_pool.fetchval("SELECT string_agg(t::text, '|') FROM portside.carrier_settings t")
+    assert CARRIER_SECRET not in dump
+    async with pg_uow_factory() as uow:
+        assert await uow.carrier_settings.get("a1", "mondial_relay") == item
+    for cipher in (None, FernetCipher(FernetCipher.generate_key())):
+        async with PostgresUnitOfWorkFactory(pg_pool, cipher=cipher)() as uow:
+            with pytest.raises(CipherError, match="carrier settings mondial_relay of account a1"):
+                await uow.carrier_settings.find("a1")
+    async with PostgresUnitOfWorkFactory(pg_pool)() as uow:
+        with pytest.raises(CipherError, match="no secret key is configured"):
+            await uow.carrier_settings.put(make_carrier_settings("a2"))

@@ -1,0 +1,31 @@
+"""An account's own settings for a carrier's pickup point directory, used instead of the service's."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from msgspec.structs import force_setattr
+
+from ._time import require_utc
+from .delivery import PickupCarrier
+
+
+class CarrierAccountSettings(msgspec.Struct, frozen=True, kw_only=True):
+    """What an account sent for one carrier (the carrier's settings type, as data). The service's own
+    settings (environment) apply to every account that has none."""
+
+    account_id: str
+    carrier: PickupCarrier
+    settings: dict[str, Any] = {}  # secrets inside (a private key, a password): encrypted at rest, never logged
+    updated_at: datetime
+
+    def __post_init__(self) -> None:
+        force_setattr(self, "updated_at", require_utc(self.updated_at, "updated_at"))
+
+    def __repr__(self) -> str:
+        # The settings hold secrets: they never reach a log line through a repr.
+        return f"CarrierAccountSettings(account_id={self.account_id!r}, carrier={self.carrier.value!r}, settings=***)"
+
+    __str__ = __repr__
