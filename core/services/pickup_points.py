@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 
 from ..errors import ValidationFailed
-from ..model import PickupCarrier, PickupPoint, Weight
+from ..model import PickupCarrier, PickupPoint, Weight, normalise_point_id
 from ..ports import CachedPoint, Clock, PickupPointDirectory, SearchArea, UnitOfWorkFactory
 
 
@@ -91,4 +91,7 @@ async def search_pickup_points(
 async def get_pickup_point(
     directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str, point_id: str, country: str = "FR"
 ) -> PickupPoint | None:
-    return await _directory(directories, carrier).get(point_id, country)
+    directory = _directory(directories, carrier)
+    if not normalise_point_id(directory.carrier, point_id):
+        return None  # a blank id names no point (and cannot be a cache key)
+    return await directory.get(point_id, country)
