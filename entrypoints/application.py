@@ -42,6 +42,7 @@ from portside.core.services import (
 from portside.core.services.stores import StoreChanges, StoreDraft
 
 from .channel_provider import StoreChannels
+from .directories import CarrierDirectories, StaticDirectories
 from .observer import NullObserver, Observer, observed
 
 
@@ -52,7 +53,7 @@ class Portside:
         uow: UnitOfWorkFactory,
         clock: Clock,
         channels: StoreChannels,
-        directories: Mapping[PickupCarrier, PickupPointDirectory],
+        directories: CarrierDirectories | Mapping[PickupCarrier, PickupPointDirectory],
         worker_id: str,
         import_settings: ImportSettings,
         relay_settings: RelaySettings,
@@ -63,7 +64,11 @@ class Portside:
         self.uow = uow
         self.clock = clock
         self.channels = channels
-        self.directories = directories
+        # Each account's directories (its own carrier settings, else the service's); a plain mapping
+        # is the same directories for every account.
+        self.directories: CarrierDirectories = (
+            StaticDirectories(directories) if isinstance(directories, Mapping) else directories
+        )
         self.worker_id = worker_id
         self.import_settings = import_settings
         self.relay_settings = relay_settings
@@ -102,7 +107,6 @@ class Portside:
         store = await self.store(store_id)
         bundle = self.channels.bundle_for(store)
         plugin = self.channels.registry.get(store.channel)
-        enricher = PickupEnricher(self.directories, label_settings=self.label_settings, store_name=store.name)
         minimum = bundle.capabilities.min_poll_interval_s
         if store.sync_interval_s < minimum:
             # The import schedules the next run from the store's interval; a channel that forbids
@@ -111,6 +115,9 @@ class Portside:
         started = time.monotonic()
         outcome, report = "failed", None
         try:
+            # The store's account's directories: its own carrier settings where it has some.
+            directories = await self.directories.for_account(store.account_id)
+            enricher = PickupEnricher(directories, label_settings=self.label_settings, store_name=store.name)
             report = await import_orders(
                 store,
                 source=bundle.source,

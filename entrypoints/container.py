@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import socket
@@ -10,21 +11,21 @@ from typing import Any
 
 from dependency_injector import containers, providers
 
-from portside.adapters.carriers import ColissimoDirectory, MondialRelayDirectory
 from portside.adapters.http import HttpClient
 from portside.adapters.postgres.uow import PostgresUnitOfWorkFactory
 from portside.adapters.system_clock import SystemClock
 from portside.adapters.webhooks import WebhookSender
 from portside.channels.registry import ChannelDeps, ChannelRegistry
-from portside.core.model import OutboxKind, PickupCarrier
-from portside.core.ports import Clock, PickupPointDirectory, UnitOfWorkFactory
-from portside.core.services import CachedDirectory, ImportSettings, RelaySettings
+from portside.core.model import OutboxKind
+from portside.core.ports import Clock, UnitOfWorkFactory
+from portside.core.services import ImportSettings, RelaySettings
 
 from . import resources
 from .application import Portside
-from .carrier_settings import colissimo_settings, mondial_relay_settings
+from .carrier_settings import CARRIER_KINDS, build_directory, service_carrier_settings
 from .channel_provider import StoreChannels
 from .config import Settings
+from .directories import AccountDirectories
 from .metrics import Metrics
 from .outbox_stats import PostgresOutboxStats
 from .readiness import DatabaseReadiness
@@ -56,20 +57,20 @@ def relay_settings(settings: Settings) -> RelaySettings:
     )
 
 
-def carrier_directories(
+def account_directories(
     settings: Settings, http: HttpClient, uow: UnitOfWorkFactory, clock: Clock
-) -> dict[PickupCarrier, PickupPointDirectory]:
-    """One directory per configured carrier, each answer cached in storage. A carrier left out is
-    not an error: its pickup orders keep the marketplace's point data, flagged unverified."""
-    found: dict[PickupCarrier, PickupPointDirectory] = {}
-    if (mondial_relay := mondial_relay_settings(settings)) is not None:
-        found[PickupCarrier.mondial_relay] = MondialRelayDirectory(mondial_relay, http)
-    if (colissimo := colissimo_settings(settings)) is not None:
-        found[PickupCarrier.colissimo] = ColissimoDirectory(colissimo, http)
-    missing = [c.value for c in (PickupCarrier.mondial_relay, PickupCarrier.colissimo) if c not in found]
+) -> AccountDirectories:
+    """Each account's directories: its own carrier settings (set through the API) where it has some,
+    else the service's (``PORTSIDE_MONDIAL_RELAY_*``, ``PORTSIDE_COLISSIMO_*``), every answer cached
+    in storage. A carrier with neither is not an error: its pickup orders keep the marketplace's
+    point data, flagged unverified."""
+    service = service_carrier_settings(settings)
+    missing = [c.value for c in CARRIER_KINDS if c not in service]
     if missing:
-        log.info("no directory configured for %s: their pickup points are not checked", ", ".join(missing))
-    return {carrier: CachedDirectory(inner, uow=uow, clock=clock) for carrier, inner in found.items()}
+        log.info("no service directory configured for %s: only accounts' own settings are used", ", ".join(missing))
+    return AccountDirectories(
+        service=service, build=functools.partial(build_directory, http=http), uow=uow, clock=clock
+    )
 
 
 def api_renderers() -> tuple[Any, Any]:
@@ -141,7 +142,7 @@ class Container(containers.DeclarativeContainer):
     storage = providers.Container(StorageContainer, settings=settings)
     http = providers.Container(HttpContainer)
     channels = providers.Container(ChannelContainer, http=http.client, clock=clock, uow=storage.uow)
-    directories = providers.Singleton(carrier_directories, settings, http.client, storage.uow, clock)
+    directories = providers.Singleton(account_directories, settings, http.client, storage.uow, clock)
     metrics = providers.Singleton(Metrics)
     webhook_sender = providers.Singleton(WebhookSender, http.client, timeout_s=settings.provided.webhook_timeout_s)
     webhooks = providers.Singleton(build_webhook_handler, storage.uow, webhook_sender, clock)

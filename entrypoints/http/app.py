@@ -16,7 +16,7 @@ from .contracts import HttpMetrics, ReadinessCheck, SyncLauncher
 from .openapi import build_document
 from .problems import problems_middleware
 from .respond import encode
-from .routes import catalog, health, orders, pickup_points, shipments, store_ops, stores, webhooks
+from .routes import carriers, catalog, health, orders, pickup_points, shipments, store_ops, stores, webhooks
 from .routing import Operation, add_routes
 from .state import METRICS, OPENAPI, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
 
@@ -34,6 +34,7 @@ def operations(*, with_metrics: bool = True) -> list[Operation]:
         *shipments.operations(),
         *catalog.operations(),
         *pickup_points.operations(),
+        *carriers.operations(),
         *webhooks.operations(),
     ]
 

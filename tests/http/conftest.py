@@ -4,21 +4,31 @@ OpenAPI document, tenants with API keys, and helpers to connect stores and impor
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import AsyncIterator, Callable, Coroutine
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 
+from portside.adapters.carriers import MondialRelaySettings
+from portside.adapters.carriers.mondial_relay.sandbox import MondialRelaySandboxConfig
+from portside.adapters.carriers.mondial_relay.sandbox import start_sandbox as start_mondial_relay
+from portside.adapters.carriers.sandbox_kit import Running
+from portside.adapters.http import HttpClient, RetryPolicy
 from portside.adapters.memory import MemoryStorage
 from portside.channels.registry import ChannelRegistry
 from portside.core.model import Address, PickupCarrier, PickupPoint
 from portside.core.ports import UnitOfWorkFactory
 from portside.core.services import ImportSettings, RelaySettings
 from portside.entrypoints.application import Portside
+from portside.entrypoints.carrier_settings import build_directory
 from portside.entrypoints.channel_provider import StoreChannels
+from portside.entrypoints.directories import AccountDirectories
 from portside.entrypoints.http import build_http_app
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
@@ -148,3 +158,57 @@ async def bob(new_tenant: TenantFactory) -> Tenant:
 async def world(alice: Tenant, portside: Portside, plugin: FakeChannelPlugin) -> World:
     """Alice's store, orders, shipment, webhook and product, for the route-by-route tests."""
     return await build_world(alice, portside, plugin)
+
+
+# A second Mondial Relay account, known only to the second sandbox ("another Enseigne").
+OWN_ENSEIGNE, OWN_KEY = "BDTEST22", "OwnSandboxKey22"
+
+
+@dataclass
+class CarrierWorld:
+    """The API over ``portside``'s storage and fake channel, with real Mondial Relay directories: the
+    service's on one sandbox (BDTEST13), and a second sandbox that knows only ``OWN_ENSEIGNE``."""
+
+    portside: Portside
+    api: Api
+    service: Running
+    own: Running
+
+    async def break_service(self) -> None:
+        async with aiohttp.ClientSession() as session:
+            faults = {"server_error": {"probability": 1.0, "statuses": [503]}}
+            async with session.post(f"{self.service.base_url}/_sandbox/faults", json=faults) as answer:
+                assert answer.status == 200
+
+    async def repair_service(self) -> None:
+        async with aiohttp.ClientSession() as session, session.delete(f"{self.service.base_url}/_sandbox/faults"):
+            pass
+
+
+@pytest.fixture
+async def carrier_world(portside: Portside) -> AsyncIterator[CarrierWorld]:
+    own_config = MondialRelaySandboxConfig(accounts={OWN_ENSEIGNE: OWN_KEY})
+    async with (
+        aiohttp.ClientSession() as session,
+        await start_mondial_relay() as service,
+        await start_mondial_relay(own_config) as own,
+    ):
+        http = HttpClient(session, retry=RetryPolicy(attempts=1, base_delay_s=0.0))
+        settings = MondialRelaySettings(url=service.url, enseigne="BDTEST13", private_key="TestAPI1key", timeout_s=2)
+        directories = AccountDirectories(
+            service={PickupCarrier.mondial_relay: settings},
+            build=functools.partial(build_directory, http=http),
+            uow=portside.uow,
+            clock=portside.clock,
+        )
+        app = Portside(
+            uow=portside.uow,
+            clock=portside.clock,
+            channels=portside.channels,
+            directories=directories,
+            worker_id="carrier-tests",
+            import_settings=portside.import_settings,
+            relay_settings=portside.relay_settings,
+        )
+        async with TestClient(TestServer(build_http_app(app), host="127.0.0.1")) as client:
+            yield CarrierWorld(app, await Api.connect(client), service, own)

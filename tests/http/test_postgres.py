@@ -17,6 +17,13 @@ from portside.testing.fake_directory import FakeDirectory
 
 from .conftest import build_portside
 from .support import Snapshot
+from .test_carriers import (  # noqa: F401
+    test_a_sync_checks_points_with_the_accounts_own_mondial_relay_account,
+    test_an_unreachable_carrier_is_a_503_unless_not_verifying,
+    test_bad_settings_name_the_field_never_the_value_and_store_nothing,
+    test_set_read_and_remove_your_own_settings,
+    test_settings_the_carrier_refuses_are_a_422_with_its_reason,
+)
 from .test_catalog import (  # noqa: F401
     test_bulk_csv_with_options_quotes_and_a_bad_row,
     test_bulk_json_lines_store_good_rows_and_report_bad_ones,

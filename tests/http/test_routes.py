@@ -3,6 +3,8 @@ ids are 404s that change nothing; bad input is a 4xx naming the fields and store
 
 from __future__ import annotations
 
+import re
+
 from portside.entrypoints.application import Portside
 
 from .support import Api, Snapshot, Tenant
@@ -46,8 +48,8 @@ async def test_another_accounts_ids_are_not_found_and_nothing_changes(
     for op in api_operations():
         if not op.path_params or op.path.startswith("/v1/pickup-points"):
             continue
-        if op.operation_id == "putProduct":
-            continue  # a SKU names a product in the caller's own catalog: Bob's PUT creates his own
+        if op.operation_id in ("putProduct", "putCarrierSettings"):
+            continue  # a SKU, a carrier: names in the caller's own namespace, Bob's PUT creates his own
         for order in (world.order, world.waiting_order):
             path = world.path(op, order=order)
             answer = await send(bob, op, path)
@@ -66,7 +68,7 @@ async def test_unknown_ids_are_not_found(alice: Tenant, world: World) -> None:
         if not op.path_params or op.path.startswith("/v1/pickup-points") or op.operation_id == "putProduct":
             continue
         for bogus in (FAKE_ID, "not-a-uuid"):
-            answer = await send(alice, op, op.path.replace("{id}", bogus).replace("{sku}", bogus))
+            answer = await send(alice, op, re.sub(r"{(id|sku|carrier)}", bogus, op.path))
             answer.problem(404)
 
 

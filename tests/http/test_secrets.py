@@ -1,5 +1,5 @@
-"""Secrets never leave: store credentials, webhook secrets and API keys appear in no answer and no log
-line (the webhook secret once, in the answer that creates it)."""
+"""Secrets never leave: store credentials, carrier keys, webhook secrets and API keys appear in no answer
+and no log line (the webhook secret once, in the answer that creates it)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from portside.testing.fake_channel import FakeChannelPlugin
 
 from .support import FAKE_SECRET, Api, Tenant
 from .test_openapi import tour
+from .tour import BODIES
 
 
 async def test_no_secret_in_any_answer_or_log(
@@ -32,7 +33,8 @@ async def test_no_secret_in_any_answer_or_log(
 
     bodies = [body.decode(errors="replace") for body in api.bodies]
     logs = caplog.text
-    for secret in (FAKE_SECRET, "wrong-but-secret-9f8e", alice.key, bob.key):
+    carrier_key = BODIES["putCarrierSettings"]["settings"]["private_key"]  # the tour sets Alice's own
+    for secret in (FAKE_SECRET, "wrong-but-secret-9f8e", alice.key, bob.key, carrier_key):
         assert not any(secret in body for body in bodies), secret
         assert secret not in logs, secret
     assert sum(hook_secret in body for body in bodies) == 1

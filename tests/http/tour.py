@@ -29,6 +29,7 @@ BODIES: dict[str, Any] = {
     "createShipment": SHIP,
     "putProduct": {"weight_g": 10},
     "createWebhook": {"url": "https://platform.example/h", "events": ["order.created"]},
+    "putCarrierSettings": {"settings": {"enseigne": "BDTEST13", "private_key": "TestAPI1key"}},
 }
 RAW_BODIES = {"bulkUpsertProducts": (b'{"sku": "X1"}\n', "application/x-ndjson")}
 QUERIES: dict[str, dict[str, str]] = {"searchPickupPoints": {"carrier": "mondial_relay", "postal_code": "75011"}}
@@ -40,6 +41,7 @@ SCOPED = {
     "/v1/shipments/": "shipment",
     "/v1/webhooks/": "webhook",
     "/v1/catalog/products/": "sku",
+    "/v1/carriers/": "carrier",  # the caller's own settings for that carrier
 }
 UNSCOPED = {"/v1/pickup-points/{carrier}/{id}"}  # carriers' public data
 
@@ -53,6 +55,7 @@ class World:
     shipment: str
     webhook: str
     sku: str
+    carrier: str = "mondial_relay"  # the tenant has its own settings for it
 
     def path(self, op: Operation, *, order: str | None = None) -> str:
         """``op``'s path naming this world's resources (``order`` instead of the default order)."""
@@ -79,6 +82,8 @@ async def build_world(tenant: Tenant, portside: Portside, plugin: FakeChannelPlu
     shipment = await tenant.api.post(f"/v1/orders/{plain.id}/shipments", json=SHIP)
     webhook = await tenant.api.post("/v1/webhooks", json=BODIES["createWebhook"])
     await tenant.api.put("/v1/catalog/products/SKU-T", json={"weight_g": 5})
+    carrier = await tenant.api.put("/v1/carriers/mondial_relay/settings", json=BODIES["putCarrierSettings"])
+    assert carrier.status == 200, carrier.body
     return World(
         store=store["id"],
         order=order.id,

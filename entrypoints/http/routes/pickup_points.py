@@ -1,4 +1,4 @@
-"""Pickup points, straight from the carriers' directories: search near a place, or look one up."""
+"""Pickup points, straight from the caller's account's carrier directories: search near a place, or look one up."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ..respond import json_response
 from ..routing import Operation, Reply
 from ..schemas.orders import PickupPointJson
 from ..schemas.pickup import PickupPointList, PointLookup, PointSearch
-from ..state import PORTSIDE
+from ..state import PORTSIDE, account_id
 from ..views import pickup_point_json
 
 
@@ -37,9 +37,8 @@ def _area(query: PointSearch) -> SearchArea:
 async def search_points(request: web.Request) -> web.Response:
     query = read_query(request, PointSearch)
     weight = None if query.weight_g is None else Weight(grams=query.weight_g)
-    points = await search_pickup_points(
-        request.app[PORTSIDE].directories, query.carrier, _area(query), weight=weight, limit=query.limit
-    )
+    directories = await request.app[PORTSIDE].directories.for_account(account_id(request))
+    points = await search_pickup_points(directories, query.carrier, _area(query), weight=weight, limit=query.limit)
     return json_response(PickupPointList(items=[pickup_point_json(p) for p in points]))
 
 
@@ -51,7 +50,8 @@ async def get_point(request: web.Request) -> web.Response:
     except ValueError:
         known = ", ".join(c.value for c in PickupCarrier)
         raise ValidationFailed(f"unknown carrier {carrier!r}", {"carrier": f"one of: {known}"}) from None
-    point = await get_pickup_point(request.app[PORTSIDE].directories, carrier, point_id, query.country.upper())
+    directories = await request.app[PORTSIDE].directories.for_account(account_id(request))
+    point = await get_pickup_point(directories, carrier, point_id, query.country.upper())
     if point is None:
         raise NotFound(f"{carrier} pickup point", point_id)
     return json_response(pickup_point_json(point))
