@@ -28,6 +28,10 @@ ALTERNATIVES = 3
 class _Unverified(Exception):
     """The directory could not answer; the order keeps the channel's data until the next sync."""
 
+    def __init__(self, message: str, *, directory_down: bool) -> None:
+        super().__init__(message)
+        self.directory_down = directory_down
+
 
 class PickupEnricher:
     """OrderEnricher for orders with a pickup point whose carrier has a directory."""
@@ -46,9 +50,12 @@ class PickupEnricher:
         self._store_name = store_name
 
     async def enrich(self, orders: list[Order]) -> list[Order]:
-        return [await self._enrich(order) for order in orders]
+        # A directory found down is not asked again for the rest of this batch: each try costs its
+        # retries and timeouts, and the orders are retried on the next sync anyway.
+        down: set[PickupCarrier] = set()
+        return [await self._enrich(order, down) for order in orders]
 
-    async def _enrich(self, order: Order) -> Order:
+    async def _enrich(self, order: Order, down: set[PickupCarrier]) -> Order:
         point = order.pickup_point
         if point is None:
             return order
@@ -56,11 +63,16 @@ class PickupEnricher:
         flags_off: tuple[str, ...] = (OrderFlag.pickup_point_unverified, OrderFlag.pickup_point_unavailable)
         if directory is None:
             return self._with_hints(order.with_flags(remove=flags_off), point)
+        unverified = order.with_flags(add=(OrderFlag.pickup_point_unverified,))
+        if point.carrier in down:
+            return self._with_hints(unverified, point)
         try:
             found, issue = await self._check(order, point, directory)
         except _Unverified as exc:
             log.info("order %s: pickup point %s not verified: %s", order.channel_order_id, point.point_id, exc)
-            return self._with_hints(order.with_flags(add=(OrderFlag.pickup_point_unverified,)), point)
+            if exc.directory_down:
+                down.add(point.carrier)
+            return self._with_hints(unverified, point)
         checked = found or point
         flags_on = (OrderFlag.pickup_point_unavailable,) if issue else ()
         order = msgspec.structs.replace(
@@ -77,7 +89,7 @@ class PickupEnricher:
         try:
             found = await directory.get(point.point_id, country, near=_area_of(order, point, country))
         except DirectoryError as exc:
-            raise _Unverified(str(exc)) from exc
+            raise _Unverified(str(exc), directory_down=exc.retryable) from exc
         ship_day = _ship_day(order)
         if found is None:
             reason, detail = "not_found", f"{point.carrier} no longer knows point {point.point_id}"
@@ -104,7 +116,7 @@ class PickupEnricher:
         try:
             candidates = await directory.search(area, weight=order.total_weight, limit=ALTERNATIVES * 4)
         except DirectoryError as exc:
-            raise _Unverified(f"alternatives: {exc}") from exc
+            raise _Unverified(f"alternatives: {exc}", directory_down=exc.retryable) from exc
         fitting = [
             c for c in candidates if c.point_id != near.point_id and c.is_open_on(day) and c.accepts(order.total_weight)
         ]

@@ -203,3 +203,11 @@ async def test_channel_hints_survive_enrichment(directory) -> None:
     (enriched,) = await PickupEnricher({PickupCarrier.mondial_relay: directory}).enrich([order])
     assert enriched.label_hints["mirakl.pudo-relay-point-provider"] == "colissimo"
     assert enriched.label_hints["LIV_Rel"] == "005680"
+
+
+async def test_a_directory_found_down_is_not_asked_again_in_the_same_batch(directory) -> None:
+    directory.down = True
+    orders = [relay_order(point_id) for point_id in ("005680", "003333", "006666")]
+    enriched = await PickupEnricher({PickupCarrier.mondial_relay: directory}).enrich(orders)
+    assert all(OrderFlag.pickup_point_unverified in o.flags for o in enriched)
+    assert directory.gets == 1
