@@ -19,10 +19,11 @@ from portside.core.services.stores import StoreChanges, StoreDraft
 from .application import Portside
 from .commands import application, ready_schema, running
 from .config import Settings
-from .demo_text import DemoFacts, demo_orders, print_ready
+from .demo_text import DemoFacts, Shown, demo_orders, print_ready
 from .lifecycle import StopSignals, resolve
 from .progress import SyncProgressBar
 from .sandboxes import mirakl_store_config, start_sandbox
+from .scheduler import check_acceptance_sla
 from .serve import bound_url, run_scheduler, start_site
 
 ACCOUNT_ID = derived_id("portside-demo", "account")
@@ -56,6 +57,8 @@ class DemoStore(msgspec.Struct, kw_only=True):
     credentials: dict[str, Any]
     settings: dict[str, Any]  # this run's sandbox URLs included
     store_id: str | None  # the one connected by an earlier run with this sandbox anchor
+    sandbox_orders: Any  # the channel order ids its running sandbox knows
+    shown: Shown  # what the curl lines show of it
 
 
 def demo_state(data_dir: Path, now: datetime) -> DemoState:
@@ -127,6 +130,8 @@ def demo_stores(boxes: Sandboxes, state: DemoState) -> tuple[DemoStore, DemoStor
         credentials=SANDBOX_CREDENTIALS,
         settings={"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url},
         store_id=state.store_id,
+        sandbox_orders=octopia.state.store,
+        shown=Shown(marketplace="Cdiscount", relay=PickupCarrier.mondial_relay, point_from="Octopia's pickupId"),
     )
     leroy_merlin = DemoStore(
         channel="mirakl",
@@ -134,6 +139,9 @@ def demo_stores(boxes: Sandboxes, state: DemoState) -> tuple[DemoStore, DemoStor
         credentials=credentials,
         settings=settings,
         store_id=state.mirakl_store_id,
+        sandbox_orders=boxes.mirakl.state.store,
+        # Leroy Merlin's relay orders are Colissimo points named by Mirakl's standard pudo field.
+        shown=Shown(marketplace="Leroy Merlin", relay=PickupCarrier.colissimo, point_from="Mirakl's shipping_pudo_id"),
     )
     return cdiscount, leroy_merlin
 
@@ -181,6 +189,7 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
                 runner = await start_site(await resolve(container.http_app()), host, port)
                 try:
                     facts = await prepare_demo(app, boxes, state, data_dir, api=bound_url(runner), database=database)
+                    await warn_overdue(app, timedelta(hours=settings.acceptance_sla_hours))
                     print_ready(facts)
                     signals.started()
                     await run_scheduler(await resolve(container.scheduler()), signals, settings.shutdown_grace_s)
@@ -188,6 +197,13 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
                     await runner.cleanup()
     print("portside demo stopped: API, scheduler, sandboxes and Postgres are down.", flush=True)
     return 0
+
+
+async def warn_overdue(app: Portside, threshold: timedelta) -> None:
+    """The scheduler's acceptance-SLA pass, run once before the ready message: the sandboxes' orders left
+    waiting for weeks are warned about above it, not in the middle of the curl lines a user is reading."""
+    sla = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=threshold)
+    app.observer.acceptance_overdue(sla.overdue, len(sla.newly_breached))
 
 
 async def _synced(app: Portside, store: Store) -> None:
@@ -200,31 +216,20 @@ async def prepare_demo(
     app: Portside, boxes: Sandboxes, state: DemoState, data_dir: Path, *, api: str, database: str
 ) -> DemoFacts:
     account, key = await demo_account(app)
-    cdiscount, leroy_merlin = await connect_demo_stores(app, demo_stores(boxes, state))
+    wanted = demo_stores(boxes, state)
+    stores = await connect_demo_stores(app, wanted)
+    cdiscount, leroy_merlin = stores
     state = msgspec.structs.replace(state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id)
     save_demo_state(data_dir, state)
-    for store in (cdiscount, leroy_merlin):
+    for store in stores:
         await _synced(app, store)
+    shows = [await demo_orders(app, s, w.sandbox_orders, w.shown) for s, w in zip(stores, wanted, strict=True)]
     return DemoFacts(
         api=api,
         key=key,
         account=account,
-        cdiscount=await demo_orders(
-            app,
-            cdiscount,
-            boxes.cdiscount.state.store,
-            marketplace="Cdiscount",
-            relay=PickupCarrier.mondial_relay,
-            point_from="Octopia's pickupId",
-        ),
-        leroy_merlin=await demo_orders(
-            app,
-            leroy_merlin,
-            boxes.mirakl.state.store,
-            marketplace="Leroy Merlin",
-            relay=PickupCarrier.colissimo,
-            point_from="Mirakl's shipping_pudo_id",
-        ),
+        cdiscount=shows[0],
+        leroy_merlin=shows[1],
         octopia=boxes.cdiscount.url,
         mirakl=boxes.mirakl.url,
         mondial_relay=boxes.mondial_relay.url,

@@ -15,12 +15,19 @@ from .application import Portside
 SHIP_WITH = PickupCarrier.colissimo  # the carrier of the ship lines: both marketplaces list it
 
 
+class Shown(msgspec.Struct, frozen=True, kw_only=True):
+    """What the curl lines show of a demo store."""
+
+    marketplace: str  # as a seller names it: Cdiscount, Leroy Merlin
+    relay: PickupCarrier  # the network of the pickup order shown
+    point_from: str  # where the marketplace's order names the pickup point
+
+
 class Showcase(msgspec.Struct, kw_only=True):
     """One demo store and the orders its curl lines use."""
 
     store: Store
-    marketplace: str  # as a seller names it: Cdiscount, Leroy Merlin
-    point_from: str  # where the marketplace's order names the pickup point
+    shown: Shown
     pickup_order: Order | None  # a relay order completed from its carrier's directory
     shippable_order: Order | None  # awaiting shipment, known to the running sandbox, not shipped yet
 
@@ -44,21 +51,14 @@ def _ships_with_colissimo(order: Order) -> bool:
     return order.pickup_point is not None and order.pickup_point.carrier == SHIP_WITH
 
 
-async def demo_orders(
-    app: Portside,
-    store: Store,
-    sandbox_orders: Container[str],
-    *,
-    marketplace: str,
-    relay: PickupCarrier,
-    point_from: str,
-) -> Showcase:
-    """A ``relay`` pickup order completed from its carrier's directory, and an order awaiting shipment
-    that the running sandbox knows and nobody shipped yet (so the ship line works on every run): that
-    pickup order itself when it ships with Colissimo, so the lines tell one story, else a home order."""
+async def demo_orders(app: Portside, store: Store, sandbox_orders: Container[str], shown: Shown) -> Showcase:
+    """A pickup order of ``shown.relay`` completed from its carrier's directory, and an order awaiting
+    shipment that the running sandbox knows and nobody shipped yet (so the ship line works on every run):
+    that pickup order itself when it ships with Colissimo, so the lines tell one story, else a home order."""
     async with app.uow() as u:
         pickups = [
-            r.order for r in await u.orders.find(OrderQuery(store_ids=(store.id,), pickup_carrier=relay, limit=100))
+            r.order
+            for r in await u.orders.find(OrderQuery(store_ids=(store.id,), pickup_carrier=shown.relay, limit=100))
         ]
         waiting = await u.orders.find(
             OrderQuery(store_ids=(store.id,), statuses=(OrderStatus.awaiting_shipment,), limit=200)
@@ -78,9 +78,7 @@ async def demo_orders(
         ship: Order | None = pickup
     else:
         ship = next((o for o in shippable if o.pickup_point is None), None)
-    return Showcase(
-        store=store, marketplace=marketplace, point_from=point_from, pickup_order=pickup, shippable_order=ship
-    )
+    return Showcase(store=store, shown=shown, pickup_order=pickup, shippable_order=ship)
 
 
 def _pickup_lines(api: str, auth: str, show: Showcase) -> list[str]:
@@ -90,7 +88,7 @@ def _pickup_lines(api: str, auth: str, show: Showcase) -> list[str]:
     point = order.pickup_point
     carrier = point.carrier.replace("_", " ").title() if point else "pickup"
     return [
-        f"  # a {show.marketplace} {carrier} pickup order, the point named by {show.point_from}:",
+        f"  # a {show.shown.marketplace} {carrier} pickup order, the point named by {show.shown.point_from}:",
         f"  # address, hours and coordinates from {carrier}'s directory, and the label hints",
         f"  curl -s {auth} {api}/v1/orders/{order.id}",
     ]
@@ -103,7 +101,7 @@ def _ship_lines(api: str, auth: str, show: Showcase) -> list[str]:
     tracking = f"6A{random.randint(10**10, 10**11 - 1)}"
     body = f'{{"carrier": "{SHIP_WITH}", "tracking_number": "{tracking}"}}'
     return [
-        f"  # ship {show.marketplace} order {order.channel_order_id}: the outbox relay tells the marketplace",
+        f"  # ship {show.shown.marketplace} order {order.channel_order_id}: the outbox relay tells the marketplace",
         f"  curl -s -X POST {auth} -H 'Content-Type: application/json' \\",
         f"       -d '{body}' {api}/v1/orders/{order.id}/shipments",
         '  # a few seconds later: its notification is "delivered", with what the marketplace received',
@@ -135,7 +133,7 @@ def print_ready(facts: DemoFacts) -> None:
         "",
         '  # the orders of both stores, in the order portside changed them ("next_cursor" is the next page)',
         f"  curl -s {auth} '{api}/v1/orders?limit=5'",
-        f"  # one store's orders: the {facts.leroy_merlin.marketplace} ones",
+        f"  # one store's orders: the {facts.leroy_merlin.shown.marketplace} ones",
         f"  curl -s {auth} '{api}/v1/orders?store_id={facts.leroy_merlin.store.id}&limit=5'",
     ]
     for show in shows:

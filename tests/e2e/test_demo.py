@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,11 +19,15 @@ from portside.entrypoints.demo import (
     demo_state,
     prepare_demo,
     sandboxes,
+    warn_overdue,
 )
 from portside.entrypoints.demo_text import print_ready
 from portside.entrypoints.sandboxes import mirakl_store_config
+from portside.entrypoints.scheduler import check_acceptance_sla
 
 from .service import fast_settings
+
+SLA = timedelta(hours=24)
 
 
 async def run_once(dsn: str, data_dir: Path, key: str, *, user_store: bool = False) -> tuple[DemoFacts, set[str]]:
@@ -36,6 +40,9 @@ async def run_once(dsn: str, data_dir: Path, key: str, *, user_store: bool = Fal
             await ready_schema(container, migrate=True)
             app = await application(container)
             facts = await prepare_demo(app, boxes, state, data_dir, api="http://127.0.0.1:8080", database="test")
+            await warn_overdue(app, SLA)  # before the ready message: the scheduler's first pass then says nothing
+            quiet = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=SLA)
+            assert quiet.newly_breached == [] and quiet.overdue > 0
             if user_store:
                 credentials, settings = mirakl_store_config(boxes.mirakl)
                 draft = StoreDraft(channel="mirakl", name="My store", credentials=credentials, settings=settings)
