@@ -14,7 +14,7 @@ help:
 	@echo "make demo   - set up and run portside on its embedded defaults"
 	@echo "make test   - set up and run ruff, mypy, import-linter and pytest"
 	@echo "make bench  - run the benchmarks in bench/ and print ratios against targets"
-	@echo "make soak   - the full-size reliability suite"
+	@echo "make soak   - the full-size reliability and security suites"
 
 $(STAMP): pyproject.toml setup.py
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "portside needs Python 3.11+; set PYTHON=python3.11 (or newer)")'
@@ -51,7 +51,7 @@ bench: install
 	$(BIN)/python bench/run.py
 
 soak: install
-	PORTSIDE_SOAK=1 $(BIN)/pytest -q -m "slow or not slow" tests/reliability
+	PORTSIDE_SOAK=1 $(BIN)/pytest -q -m "slow or not slow" tests/reliability tests/security
 
 clean:
 	rm -rf $(VENV) .build .portside
