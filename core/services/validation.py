@@ -19,7 +19,8 @@ T = TypeVar("T")
 _AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
-_QUOTED = re.compile(r"'[^']*'")
+# A repr'd value ('abc'), not an apostrophe inside a word ("operator's"): values are never echoed.
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")
 
 
 def allowed_values(kind: object) -> list[str] | None:
