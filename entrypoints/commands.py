@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -30,9 +32,7 @@ async def running(settings: Settings) -> AsyncIterator[Container]:
     """A container with its resources started, shut down on exit whatever happens."""
     container = build_container(settings)
     try:
-        init = container.init_resources()
-        if init is not None:
-            await init
+        await _start(container)
     except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
         await _shutdown(container)
         where = mask_dsn(settings.database_url) if settings.database_url else "the embedded Postgres"
@@ -44,6 +44,21 @@ async def running(settings: Settings) -> AsyncIterator[Container]:
         yield container
     finally:
         await _shutdown(container)
+
+
+async def _start(container: Container) -> None:
+    """Start the resources; an interrupt meanwhile lets the start finish first (a half-initialised
+    resource cannot be shut down cleanly), then unwinds through the normal shutdown."""
+    init = container.init_resources()
+    if init is None:
+        return
+    starting = asyncio.ensure_future(init)
+    try:
+        await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        with contextlib.suppress(Exception):
+            await starting
+        raise
 
 
 async def _shutdown(container: Container) -> None:
