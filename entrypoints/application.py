@@ -200,4 +200,5 @@ class Portside:
             clock=self.clock,
             carriers=bundle.carriers,
             capabilities=bundle.capabilities,
+            notifier=bundle.notifier,
         )

@@ -39,6 +39,7 @@ class FakeFaults:
     notify_unavailable: int = 0  # next N notifications refused before reaching the marketplace
     notify_lost_answer: int = 0  # next N notifications applied, then the answer is lost (timeout)
     notify_reject: str | None = None  # every notification refused with this reason
+    preflight_reject: str | None = None  # every shipment refused before it is stored
     decide_lost_answer: int = 0
 
 
@@ -150,6 +151,11 @@ class FakeChannel:
             raise OutcomeUnknown("fake marketplace: no answer within 30 s")
         not_sent = ("notes_to_buyer",) if shipment.notes_to_buyer else ()
         return NotificationReceipt(sent=sent, not_sent=not_sent)
+
+    async def preflight(self, order: Order, shipment: Shipment) -> None:
+        reason = self.market.faults.preflight_reject
+        if reason:
+            raise ChannelRejected(reason, field_errors={"tracking_url": [reason]})
 
     async def find_notification(self, order: Order, shipment: Shipment) -> NotificationLookup:
         parcels = self.market.parcels.get(order.channel_order_id, [])

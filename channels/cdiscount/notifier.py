@@ -55,6 +55,9 @@ class CdiscountShipmentNotifier:
             raise
         return receipt
 
+    async def preflight(self, order: Order, shipment: Shipment) -> None:
+        await self._parcel(shipment)  # limits and the carrier's Octopia label, checked without sending
+
     async def find_notification(self, order: Order, shipment: Shipment) -> NotificationLookup:
         state = await read_state(self._client, order.channel_order_id)
         found = shipment.tracking_number.strip().casefold() in parcel_numbers(state)

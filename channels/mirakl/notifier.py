@@ -75,6 +75,9 @@ class MiraklShipmentNotifier:
         await self._client.put_empty(order_path(order_id, "ship"))
         return self._receipt(shipment, plan, ORDER_API)
 
+    async def preflight(self, order: Order, shipment: Shipment) -> None:
+        await plan_tracking(self._carriers, self._profile, shipment)  # carrier and tracking-URL rules
+
     async def find_notification(self, order: Order, shipment: Shipment) -> NotificationLookup:
         """Found when the order carries the tracking number and has shipped, or when a Shipments API
         shipment of the order carries it (a partial shipment leaves the order in SHIPPING)."""

@@ -73,6 +73,11 @@ class ShipmentNotifier(Protocol):
         """Whether the channel already has this shipment (after an ambiguous send)."""
         ...
 
+    async def preflight(self, order: Order, shipment: Shipment) -> None:
+        """Raise ChannelRejected (with field errors) if the channel would refuse this shipment as it
+        is, before it is stored: a refused notification cannot be fixed afterwards."""
+        ...
+
 
 class CarrierCatalog(Protocol):
     async def accepted_carriers(self) -> list[str]:

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import msgspec
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import ChannelRejected, Conflict, NotFound, ValidationFailed
 from ..model import (
     ActivityKind,
     ActivityRecord,
@@ -18,7 +18,7 @@ from ..model import (
     Shipment,
     ShipmentLine,
 )
-from ..ports import CarrierCatalog, ChannelCapabilities, Clock, UnitOfWorkFactory
+from ..ports import CarrierCatalog, ChannelCapabilities, Clock, ShipmentNotifier, UnitOfWorkFactory
 from .ids import new_id
 
 
@@ -62,6 +62,7 @@ async def confirm_shipment(
     clock: Clock,
     carriers: CarrierCatalog,
     capabilities: ChannelCapabilities,
+    notifier: ShipmentNotifier | None = None,
 ) -> Shipment:
     """Record the shipment, move the order to shipped and queue the marketplace notification, all
     in one transaction: either the channel will hear of it, or nothing happened."""
@@ -96,6 +97,8 @@ async def confirm_shipment(
         raise ValidationFailed("the shipment cannot be sent to the marketplace as it is", problems)
 
     now = clock.now()
+    if notifier is not None:
+        await _preflight(notifier, order, _shipment(order, request, number, now, ()))
     async with uow() as u:
         # Read again, locked, inside the writing transaction: a sync may have cancelled it meanwhile.
         record = await u.orders.get(order_id, for_update=True)
@@ -117,20 +120,7 @@ async def confirm_shipment(
                 f"{order.channel} accepts only one notification for the whole order; ship every line at once",
                 {"lines": "must cover every line the seller ships"},
             )
-        shipment = Shipment(
-            id=new_id(),
-            order_id=order.id,
-            store_id=order.store_id,
-            carrier=request.carrier,
-            service=request.service,
-            tracking_number=number,
-            tracking_url=request.tracking_url,
-            carrier_fee=request.carrier_fee,
-            notes_to_buyer=request.notes_to_buyer,
-            shipped_at=request.shipped_at or now,
-            created_at=now,
-            lines=lines,
-        )
+        shipment = _shipment(order, request, number, now, lines)
         await u.shipments.add(shipment)
         if complete and order.status != OrderStatus.shipped:
             updated = msgspec.structs.replace(order, status=OrderStatus.shipped)
@@ -160,3 +150,30 @@ async def confirm_shipment(
         )
         await u.commit()
     return shipment
+
+
+def _shipment(
+    order: Order, request: ShipmentRequest, number: str, now: datetime, lines: tuple[ShipmentLine, ...]
+) -> Shipment:
+    return Shipment(
+        id=new_id(),
+        order_id=order.id,
+        store_id=order.store_id,
+        carrier=request.carrier,
+        service=request.service,
+        tracking_number=number,
+        tracking_url=request.tracking_url,
+        carrier_fee=request.carrier_fee,
+        notes_to_buyer=request.notes_to_buyer,
+        shipped_at=request.shipped_at or now,
+        created_at=now,
+        lines=lines,
+    )
+
+
+async def _preflight(notifier: ShipmentNotifier, order: Order, shipment: Shipment) -> None:
+    try:
+        await notifier.preflight(order, shipment)
+    except ChannelRejected as exc:
+        problems = {field: "; ".join(messages) for field, messages in exc.field_errors.items()}
+        raise ValidationFailed(str(exc), problems or {"shipment": str(exc)}) from None

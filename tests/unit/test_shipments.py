@@ -202,3 +202,20 @@ async def test_retryable_failures_go_dead_after_the_budget(storage, clock, chann
 async def _shipments(storage, order_id):
     async with storage() as u:
         return await u.shipments.list_for_order(order_id)
+
+
+async def test_a_shipment_the_channel_would_refuse_is_not_stored(storage, clock, channel, market, order) -> None:
+    market.faults.preflight_reject = "a tracking URL is required for this carrier"
+    with pytest.raises(ValidationFailed) as refused:
+        await confirm_shipment(
+            order.id,
+            ShipmentRequest(carrier="colissimo", tracking_number="6A1"),
+            uow=storage,
+            clock=clock,
+            carriers=channel,
+            capabilities=channel.capabilities,
+            notifier=channel,
+        )
+    assert refused.value.problems == {"tracking_url": "a tracking URL is required for this carrier"}
+    async with storage() as u:
+        assert await u.shipments.list_for_order(order.id) == [] and await u.outbox.find() == []

@@ -124,6 +124,17 @@ async def test_leroy_merlin_needs_a_url_for_an_unvetted_carrier_before_anything_
     await generic.notifier.notify(the_order(), shipment_for(the_order(), "geodis"))  # no such rule elsewhere
 
 
+async def test_preflight_refuses_before_the_shipment_is_stored(build, mock_http) -> None:
+    mock_http.get(CARRIERS, payload=SH21, repeat=True)
+    bundle = build(make_store(profile="leroy_merlin"))
+    with pytest.raises(ChannelRejected) as caught:
+        await bundle.notifier.preflight(the_order(), shipment_for(the_order(), "geodis"))
+    assert "tracking_url" in caught.value.field_errors
+    with_url = msgspec.structs.replace(shipment_for(the_order(), "geodis"), tracking_url="https://geodis.test/t/1")
+    await bundle.notifier.preflight(the_order(), with_url)
+    assert not calls(mock_http, "GET", "/orders") and not calls(mock_http, "POST", "/shipments")
+
+
 async def test_an_unknown_carrier_lists_the_accepted_ones(build, mock_http) -> None:
     mock_http.get(CARRIERS, payload=SH21)
     with pytest.raises(ChannelRejected) as caught:
