@@ -27,7 +27,6 @@ from .channel_provider import StoreChannels
 from .config import Settings
 from .directories import AccountDirectories
 from .metrics import Metrics
-from .outbox_stats import PostgresOutboxStats
 from .readiness import DatabaseReadiness
 from .scheduler import Scheduler
 from .webhooks import WebhookHandler
@@ -87,7 +86,7 @@ def build_webhook_handler(uow: UnitOfWorkFactory, sender: WebhookSender, clock: 
     )
 
 
-def build_scheduler(app: Portside, settings: Settings, outbox_stats: PostgresOutboxStats) -> Scheduler:
+def build_scheduler(app: Portside, settings: Settings) -> Scheduler:
     return Scheduler(
         app,
         sync_concurrency=settings.sync_concurrency,
@@ -98,7 +97,6 @@ def build_scheduler(app: Portside, settings: Settings, outbox_stats: PostgresOut
         acceptance_sla=timedelta(hours=settings.acceptance_sla_hours),
         sync_lease_s=float(settings.sync_lease_s),
         shutdown_grace_s=settings.shutdown_grace_s,
-        outbox_stats=outbox_stats,
     )
 
 
@@ -115,7 +113,6 @@ class StorageContainer(containers.DeclarativeContainer):
     pool = providers.Resource(resources.database_pool, dsn, settings)
     cipher = providers.Singleton(resources.credentials_cipher, settings)
     uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, cipher=cipher)
-    outbox_stats = providers.Singleton(PostgresOutboxStats, pool)
     readiness = providers.Singleton(DatabaseReadiness, pool)
 
 
@@ -158,7 +155,7 @@ class Container(containers.DeclarativeContainer):
         extra_handlers=providers.Dict({OutboxKind.webhook: webhooks}),
         observer=metrics,
     )
-    scheduler = providers.Singleton(build_scheduler, app, settings, storage.outbox_stats)
+    scheduler = providers.Singleton(build_scheduler, app, settings)
     http_app = providers.Factory(build_api, app, metrics, storage.readiness, settings)
 
 

@@ -6,8 +6,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, disa
 from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
 
 from portside.core.model import OutboxKind
-
-from .observer import OutboxDepth
+from portside.core.ports import OutboxDepth
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 _SYNC_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800)

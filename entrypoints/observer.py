@@ -6,22 +6,9 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Protocol
 
-import msgspec
-
 from portside.core.model import OutboxKind, OutboxMessage
-from portside.core.ports import UnitOfWork
+from portside.core.ports import OutboxDepth, UnitOfWork
 from portside.core.services import OutboxHandler
-
-
-class OutboxDepth(msgspec.Struct, frozen=True, kw_only=True):
-    """The outbox of one kind right now: what waits, what is held, what gave up."""
-
-    kind: str
-    due: int = 0  # pending and available now: the relay is behind if this stays high
-    scheduled: int = 0  # pending, waiting for a retry's backoff
-    in_flight: int = 0
-    dead: int = 0
-    oldest_due_age_s: float = 0.0  # how long the oldest due message has been waiting
 
 
 class Observer(Protocol):

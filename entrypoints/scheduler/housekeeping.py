@@ -4,29 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime, timedelta
-from typing import Protocol
+from datetime import timedelta
 
 from ..application import Portside
-from ..observer import OutboxDepth
 from .acceptance_sla import check_acceptance_sla
 from .timing import sleep_or_stop
 
 log = logging.getLogger("portside.scheduler")
 
 
-class OutboxStats(Protocol):
-    async def depth(self, now: datetime) -> list[OutboxDepth]: ...
-
-
 class Housekeeping:
-    def __init__(
-        self, app: Portside, *, every_s: float, acceptance_sla: timedelta, outbox_stats: OutboxStats | None
-    ) -> None:
+    def __init__(self, app: Portside, *, every_s: float, acceptance_sla: timedelta) -> None:
         self.app = app
         self.every_s = every_s
         self.acceptance_sla = acceptance_sla
-        self.outbox_stats = outbox_stats
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -40,9 +31,9 @@ class Housekeeping:
             app.observer.acceptance_overdue(sla.overdue, len(sla.newly_breached))
         except Exception:
             log.exception("acceptance SLA check failed; retrying")
-        if self.outbox_stats is None:
-            return
         try:
-            app.observer.outbox_depth(await self.outbox_stats.depth(app.clock.now()))
+            async with app.uow() as u:
+                depth = await u.outbox.depth(now=app.clock.now())
+            app.observer.outbox_depth(depth)
         except Exception:
             log.exception("could not read the outbox depth; retrying")

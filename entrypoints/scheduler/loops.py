@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from ..application import Portside
-from .housekeeping import Housekeeping, OutboxStats
+from .housekeeping import Housekeeping
 from .syncs import SyncLoop
 from .timing import sleep_or_stop
 
@@ -31,7 +31,6 @@ class Scheduler:
         acceptance_sla: timedelta = timedelta(hours=24),
         sync_lease_s: float = 600.0,
         shutdown_grace_s: float = 30.0,
-        outbox_stats: OutboxStats | None = None,
     ) -> None:
         self.app = app
         self.relay_poll_s = relay_poll_s
@@ -43,9 +42,7 @@ class Scheduler:
             lease_s=sync_lease_s,
             shutdown_grace_s=shutdown_grace_s,
         )
-        self.housekeeping = Housekeeping(
-            app, every_s=housekeeping_s, acceptance_sla=acceptance_sla, outbox_stats=outbox_stats
-        )
+        self.housekeeping = Housekeeping(app, every_s=housekeeping_s, acceptance_sla=acceptance_sla)
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set; then take no new work, let what is in hand finish (syncs up to
