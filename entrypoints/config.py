@@ -40,7 +40,6 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     housekeeping_s: float = 30.0
     acceptance_sla_hours: float = 24.0
     shutdown_grace_s: float = 30.0
-    http_timeout_s: float = 30.0
     webhook_timeout_s: float = 10.0
     mondial_relay_url: str | None = None
     mondial_relay_enseigne: str | None = None
