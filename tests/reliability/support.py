@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -240,6 +241,13 @@ async def operator(env: dict[str, str], *, migrate: bool = True) -> AsyncIterato
         app = await application(container)
         account = await app.create_account("reliability")
         yield Operator(app=app, pool=await container.storage.pool(), account_id=account.id)
+
+
+def free_port() -> int:
+    """A port free on 127.0.0.1 right now (for a ``portside serve`` told where to listen)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def new_secret_key() -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import secrets
 import shutil
-import socket
 import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -29,6 +28,7 @@ from .support import (
     Fleet,
     differences,
     fleet,
+    free_port,
     imported_orders,
     new_secret_key,
     operator,
@@ -84,10 +84,7 @@ def own_postgres() -> Iterator[RestartablePostgres]:
 @pytest.fixture
 async def service_env(own_postgres: RestartablePostgres, tmp_path: Path) -> dict[str, str]:
     dsn = await create_database(own_postgres.admin_dsn, f"t_{secrets.token_hex(6)}")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return portside_env(dsn, new_secret_key(), tmp_path / "data", port=str(port), host="127.0.0.1")
+    return portside_env(dsn, new_secret_key(), tmp_path / "data", port=str(free_port()), host="127.0.0.1")
 
 
 @pytest.fixture

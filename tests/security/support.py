@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
+import hypothesis
+import schemathesis
 from dependency_injector import providers
+from hypothesis import strategies as st
 
 from portside.adapters.http import create_session
 from portside.channels.cdiscount.sandbox import RunningSandbox
@@ -21,7 +25,7 @@ from portside.entrypoints.config import Settings
 from portside.entrypoints.container import Container, build_container
 from portside.entrypoints.lifecycle import resolve
 from portside.entrypoints.serve import bound_url, start_site
-from tests.reliability.support import sandbox_draft, shippable
+from tests.reliability.support import SOAK, sandbox_draft, shippable
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -150,3 +154,61 @@ async def build_world(svc: Service, sandbox: RunningSandbox, name: str) -> World
         webhook_secret=hook["secret"],
         sku=sku,
     )
+
+
+def ids_in(path: str, world: World) -> dict[str, str]:
+    """Path parameters naming ``world``'s own resources, by what the path is about."""
+    values: dict[str, str] = {}
+    for name in re.findall(r"{(\w+)}", path):
+        if name == "sku":
+            values[name] = world.sku
+        elif name == "carrier":
+            values[name] = "mondial_relay"
+        elif path.startswith("/v1/stores"):
+            values[name] = world.store_id
+        elif path.startswith("/v1/shipments"):
+            values[name] = world.shipment_id
+        elif path.startswith("/v1/webhooks"):
+            values[name] = world.webhook_id
+        elif path.startswith("/v1/orders"):
+            values[name] = world.order_id
+        else:
+            values[name] = "005680"  # a pickup point id
+    return values
+
+
+def fuzz_operations(
+    document: dict[str, Any],
+    exercise: Callable[[Any, Any, bool], None],
+    *,
+    examples: int,
+    keep: Callable[[Any], bool] = lambda operation: True,
+) -> tuple[int, int]:
+    """Schemathesis cases for every operation of ``document`` that ``keep`` accepts, each handed to
+    ``exercise(operation, case, aimed)`` (``aimed``: a coin to aim it at real ids). Returns how many
+    operations and cases. NUL characters are left out: a known 500, see test_api_fuzz.py."""
+    schema = schemathesis.openapi.from_dict(document)
+    schema.config.generation.update(allow_x00=False)
+    operations = [op for op in (result.ok() for result in schema.get_all_operations()) if keep(op)]
+    cases = 0
+
+    def property_test(operation: Any) -> Callable[[], None]:
+        @hypothesis.settings(
+            max_examples=examples,
+            deadline=None,
+            database=None,
+            derandomize=not SOAK,  # make test: the same cases every run; make soak: new ones
+            suppress_health_check=list(hypothesis.HealthCheck),
+            phases=[hypothesis.Phase.generate],
+        )
+        @hypothesis.given(case=operation.as_strategy(), aimed=st.booleans())
+        def check(case: Any, aimed: bool) -> None:
+            nonlocal cases
+            cases += 1
+            exercise(operation, case, aimed)
+
+        return check  # type: ignore[no-any-return]
+
+    for operation in operations:
+        property_test(operation)()
+    return len(operations), cases

@@ -9,16 +9,11 @@ since a generated store may name any marketplace URL. Reduced: 25 examples an op
 from __future__ import annotations
 
 import asyncio
-import re
 from typing import Any
 
 import aiohttp
-import hypothesis
 import pytest
 import requests
-import schemathesis
-from hypothesis import HealthCheck, given
-from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_headers_conformance,
@@ -29,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 from portside.channels.cdiscount.sandbox import SandboxConfig, start_sandbox
 from tests.reliability.support import SOAK, new_secret_key, portside_env, settings_from
 
-from .support import World, build_world, service
+from .support import World, build_world, fuzz_operations, ids_in, service
 
 pytestmark = pytest.mark.postgres
 
@@ -52,61 +47,19 @@ CHECKS = [
 ]
 
 
-def _real_ids(path: str, world: World) -> dict[str, str]:
-    """Path parameters naming the tenant's real resources, by what the path is about."""
-    values: dict[str, str] = {}
-    for name in re.findall(r"{(\w+)}", path):
-        if name == "sku":
-            values[name] = world.sku
-        elif name == "carrier":
-            values[name] = "mondial_relay"
-        elif path.startswith("/v1/stores"):
-            values[name] = world.store_id
-        elif path.startswith("/v1/shipments"):
-            values[name] = world.shipment_id
-        elif path.startswith("/v1/webhooks"):
-            values[name] = world.webhook_id
-        elif path.startswith("/v1/orders"):
-            values[name] = world.order_id
-        else:
-            values[name] = "005680"
-    return values
-
-
 def fuzz(base_url: str, document: dict[str, Any], world: World) -> int:
-    """Run every operation's property test; return how many requests were sent."""
-    schema = schemathesis.openapi.from_dict(document)
-    # NUL characters are a known 500 (Postgres text cannot hold them), tested apart in
-    # test_nul_characters_are_refused_not_a_500 below; leave them out so the fuzzer looks further.
-    schema.config.generation.update(allow_x00=False)
+    """Every operation's property test with the tenant's key; how many requests were sent."""
     session = requests.Session()
     headers = {"Authorization": f"Bearer {world.key}"}
-    sent = 0
-    operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 25
 
-    def property_test(operation: Any) -> Any:
-        @hypothesis.settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=not SOAK,
-            suppress_health_check=list(HealthCheck),
-            phases=[hypothesis.Phase.generate],
-        )
-        @given(case=operation.as_strategy(), aimed=st.booleans())
-        def check(case: Any, aimed: bool) -> None:
-            nonlocal sent
-            if aimed and case.path_parameters is not None:
-                case.path_parameters = {**case.path_parameters, **_real_ids(operation.path, world)}
-            response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
-            sent += 1
-            case.validate_response(response, checks=CHECKS)
+    def exercise(operation: Any, case: Any, aimed: bool) -> None:
+        if aimed and case.path_parameters is not None:
+            case.path_parameters = {**case.path_parameters, **ids_in(operation.path, world)}
+        response = case.call(base_url=base_url, session=session, headers=headers, timeout=30)
+        case.validate_response(response, checks=CHECKS)
 
-        return check
-
-    for operation in operations:
-        property_test(operation)()
+    operations, sent = fuzz_operations(document, exercise, examples=EXAMPLES)
+    assert operations >= 25
     return sent
 
 

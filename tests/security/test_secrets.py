@@ -12,7 +12,6 @@ the only places allowed to.
 from __future__ import annotations
 
 import secrets
-import socket
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +28,7 @@ from portside.channels.cdiscount.sandbox import SandboxConfig, start_sandbox
 from tests.reliability.support import (
     decode,
     fleet,
+    free_port,
     new_secret_key,
     portside_env,
     run_cli,
@@ -47,12 +47,6 @@ class Receiver:
     async def handle(self, request: web.Request) -> web.Response:
         self.seen.append(repr(dict(request.headers)).encode() + b"\n" + await request.read())
         return web.Response(text="ok")
-
-
-def _port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 async def _dump_database(dsn: str) -> bytes:
@@ -74,7 +68,7 @@ async def test_no_secret_in_logs_answers_deliveries_or_database(pg_dsn: str, tmp
     client_secret, wrong_secret = f"cs-{secrets.token_hex(12)}", f"cs-{secrets.token_hex(12)}"
     mr_key, colissimo_password = f"mr{secrets.token_hex(8)}", f"pw-{secrets.token_hex(10)}"
     fernet = new_secret_key()
-    port = _port()
+    port = free_port()
     octopia = await start_sandbox(
         SandboxConfig(seed=73, orders=80, client_secret=client_secret, token_cap_per_hour=100_000)
     )
