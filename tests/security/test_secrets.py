@@ -67,12 +67,15 @@ async def _dump_database(dsn: str) -> bytes:
 async def test_no_secret_in_logs_answers_deliveries_or_database(pg_dsn: str, tmp_path: Path, logs: Path) -> None:
     client_secret, wrong_secret = f"cs-{secrets.token_hex(12)}", f"cs-{secrets.token_hex(12)}"
     mr_key, colissimo_password = f"mr{secrets.token_hex(8)}", f"pw-{secrets.token_hex(10)}"
+    account_mr_key = f"mr{secrets.token_hex(8)}"  # the account's own Mondial Relay key, sent through the API
     fernet = new_secret_key()
     port = free_port()
     octopia = await start_sandbox(
         SandboxConfig(seed=73, orders=80, client_secret=client_secret, token_cap_per_hour=100_000)
     )
-    mondial_relay = await start_mondial_relay(MondialRelaySandboxConfig(accounts={"BDTEST13": mr_key}))
+    mondial_relay = await start_mondial_relay(
+        MondialRelaySandboxConfig(accounts={"BDTEST13": mr_key, "BDTEST14": account_mr_key})
+    )
     colissimo = await start_colissimo(ColissimoSandboxConfig(accounts={"123456": colissimo_password}))
     receiver = Receiver()
     hooks = web.Application()
@@ -169,7 +172,13 @@ async def test_no_secret_in_logs_answers_deliveries_or_database(pg_dsn: str, tmp
                     return all(s == "delivered" for s in states) and len(receiver.seen) > len(to_ship)
 
                 await wait_for(notified, timeout=90, what=f"notifications and webhooks:\n{serve.output()[-3000:]}")
+                own = {"enseigne": "BDTEST14", "private_key": account_mr_key, "url": mondial_relay.url}
+                status, _ = await call("PUT", "/v1/carriers/mondial_relay/settings", {"settings": own})
+                assert status == 200, _
                 pickup = "/v1/pickup-points?carrier=mondial_relay&postal_code=75011&country=FR"
+                assert (await call("GET", pickup))[0] == 200  # through the account's own key
+                await call("GET", "/v1/carriers/mondial_relay/settings")
+                await call("GET", "/v1/carriers")
                 for path in ("/v1/stores", f"/v1/stores/{store_id}", "/v1/webhooks", f"/v1/webhooks/{hook['id']}",
                              f"/v1/stores/{store_id}/quarantine", pickup, "/metrics"):  # fmt: skip
                     await call("GET", path)
@@ -189,6 +198,7 @@ async def test_no_secret_in_logs_answers_deliveries_or_database(pg_dsn: str, tmp
         "API key": api_key,
         "Fernet key": fernet,
         "Mondial Relay private key": mr_key,
+        "an account's own Mondial Relay key": account_mr_key,
         "Colissimo password": colissimo_password,
         "webhook secret": hook["secret"],
         **{f"bearer token {i}": token for i, token in enumerate(tokens)},

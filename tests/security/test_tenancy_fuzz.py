@@ -24,7 +24,8 @@ from .support import World, build_world, fuzz_operations, ids_in, service
 pytestmark = pytest.mark.postgres
 
 EXAMPLES = 100 if SOAK else 12
-OWN_NAMESPACE = {"/v1/catalog/products/{sku}"}  # a SKU names a product in the caller's own catalog
+# A SKU names a product in the caller's own catalog, a carrier the caller's own settings for it.
+OWN_NAMESPACE = {"/v1/catalog/products/{sku}", "/v1/carriers/{carrier}/settings"}
 
 
 def fuzz_as_bob(base_url: str, document: dict[str, Any], alice: World, bob: World, secrets: list[str]) -> int:
