@@ -8,6 +8,7 @@ import ipaddress
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -17,7 +18,7 @@ from dependency_injector import providers
 from hypothesis import strategies as st
 
 from portside.adapters.http import create_session
-from portside.channels.cdiscount.sandbox import RunningSandbox
+from portside.channels.cdiscount.sandbox import RunningSandbox, SandboxConfig, start_sandbox
 from portside.entrypoints import commands
 from portside.entrypoints.application import Portside
 from portside.entrypoints.commands import application, ready_schema
@@ -25,7 +26,7 @@ from portside.entrypoints.config import Settings
 from portside.entrypoints.container import Container, build_container
 from portside.entrypoints.lifecycle import resolve
 from portside.entrypoints.serve import bound_url, start_site
-from tests.reliability.support import SOAK, sandbox_draft, shippable
+from tests.reliability.support import SOAK, new_secret_key, portside_env, sandbox_draft, settings_from, shippable
 
 LOOPBACK_NAMES = {"localhost"}
 
@@ -86,6 +87,26 @@ async def service(settings: Settings) -> AsyncIterator[Service]:
                 await runner.cleanup()
     finally:
         commands.build_container = original  # type: ignore[assignment]
+
+
+@contextlib.asynccontextmanager
+async def service_on(
+    dsn: str, tmp_path: Path, *, seed: int, orders: int
+) -> AsyncIterator[tuple[Service, RunningSandbox]]:
+    """The in-process service on ``dsn`` and an Octopia sandbox for its stores."""
+    settings = settings_from(portside_env(dsn, new_secret_key(), tmp_path / "data"))
+    sandbox = await start_sandbox(SandboxConfig(seed=seed, orders=orders, token_cap_per_hour=100_000))
+    try:
+        async with service(settings) as svc:
+            yield svc, sandbox
+    finally:
+        await sandbox.close()
+
+
+async def openapi_document(svc: Service) -> dict[str, Any]:
+    async with aiohttp.ClientSession() as http, http.get(svc.url + "/v1/openapi.json") as response:
+        assert response.status == 200
+        return await response.json()  # type: ignore[no-any-return]
 
 
 @dataclass

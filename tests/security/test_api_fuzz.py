@@ -21,10 +21,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from portside.channels.cdiscount.sandbox import SandboxConfig, start_sandbox
-from tests.reliability.support import SOAK, new_secret_key, portside_env, settings_from
+from tests.reliability.support import SOAK
 
-from .support import World, build_world, fuzz_operations, ids_in, service
+from .support import World, build_world, fuzz_operations, ids_in, openapi_document, service_on
 
 pytestmark = pytest.mark.postgres
 
@@ -66,17 +65,11 @@ def fuzz(base_url: str, document: dict[str, Any], world: World) -> int:
 async def test_generated_requests_never_get_a_5xx_and_every_answer_matches_the_document(
     pg_dsn: str, tmp_path: Any
 ) -> None:
-    settings = settings_from(portside_env(pg_dsn, new_secret_key(), tmp_path / "data"))
-    sandbox = await start_sandbox(SandboxConfig(seed=61, orders=60, token_cap_per_hour=100_000))
-    try:
-        async with service(settings) as svc:
-            world = await build_world(svc, sandbox, "fuzzed")
-            async with aiohttp.ClientSession() as http, http.get(svc.url + "/v1/openapi.json") as response:
-                document = await response.json()
-            sent = await asyncio.to_thread(fuzz, svc.url, document, world)
-            assert sent >= 25 * 10
-    finally:
-        await sandbox.close()
+    async with service_on(pg_dsn, tmp_path, seed=61, orders=60) as (svc, sandbox):
+        world = await build_world(svc, sandbox, "fuzzed")
+        document = await openapi_document(svc)
+        sent = await asyncio.to_thread(fuzz, svc.url, document, world)
+        assert sent >= 25 * 10
 
 
 NUL_CASES = [
@@ -99,22 +92,17 @@ NUL_CASES = [
     "it and nothing at the API's edge refuses it (found by the fuzzer above)",
 )
 async def test_nul_characters_are_refused_not_a_500(pg_dsn: str, tmp_path: Any) -> None:
-    settings = settings_from(portside_env(pg_dsn, new_secret_key(), tmp_path / "data"))
-    sandbox = await start_sandbox(SandboxConfig(seed=67, orders=40, token_cap_per_hour=100_000))
-    try:
-        async with service(settings) as svc:
-            world = await build_world(svc, sandbox, "nul")
-            answers = {}
-            headers = {"Authorization": f"Bearer {world.key}"}
-            async with aiohttp.ClientSession(base_url=svc.url, headers=headers) as http:
-                for method, template, body in NUL_CASES:
-                    path = template.format(**world.path_values())
-                    async with http.request(method, yarl_encoded(path), json=body) as response:
-                        answers[f"{method} {template}"] = response.status
-            assert {case: status for case, status in answers.items() if status >= 500} == {}
-            assert all(status in (404, 422) for status in answers.values()), answers
-    finally:
-        await sandbox.close()
+    async with service_on(pg_dsn, tmp_path, seed=67, orders=40) as (svc, sandbox):
+        world = await build_world(svc, sandbox, "nul")
+        answers = {}
+        headers = {"Authorization": f"Bearer {world.key}"}
+        async with aiohttp.ClientSession(base_url=svc.url, headers=headers) as http:
+            for method, template, body in NUL_CASES:
+                path = template.format(**world.path_values())
+                async with http.request(method, yarl_encoded(path), json=body) as response:
+                    answers[f"{method} {template}"] = response.status
+        assert {case: status for case, status in answers.items() if status >= 500} == {}
+        assert all(status in (404, 422) for status in answers.values()), answers
 
 
 def yarl_encoded(path: str) -> Any:

@@ -16,10 +16,9 @@ import aiohttp
 import pytest
 import requests
 
-from portside.channels.cdiscount.sandbox import SandboxConfig, start_sandbox
-from tests.reliability.support import SOAK, new_secret_key, portside_env, settings_from
+from tests.reliability.support import SOAK
 
-from .support import World, build_world, fuzz_operations, ids_in, service
+from .support import World, build_world, fuzz_operations, ids_in, openapi_document, service_on
 
 pytestmark = pytest.mark.postgres
 
@@ -83,19 +82,13 @@ async def _alice_view(svc_url: str, alice: World) -> list[Any]:
 
 
 async def test_bob_never_reads_or_changes_anything_of_alices(pg_dsn: str, tmp_path: Any) -> None:
-    settings = settings_from(portside_env(pg_dsn, new_secret_key(), tmp_path / "data"))
-    sandbox = await start_sandbox(SandboxConfig(seed=71, orders=50, token_cap_per_hour=100_000))
-    try:
-        async with service(settings) as svc:
-            alice = await build_world(svc, sandbox, "alice")
-            bob = await build_world(svc, sandbox, "bob")
-            before = await _alice_view(svc.url, alice)
-            async with aiohttp.ClientSession() as http, http.get(svc.url + "/v1/openapi.json") as response:
-                document = await response.json()
-            # Values only Alice's answers may carry (ids Bob sends himself may be echoed in a 404).
-            private = [alice.key, alice.webhook_secret, "alice's shop", "alice's product", alice.account_id]
-            sent = await asyncio.to_thread(fuzz_as_bob, svc.url, document, alice, bob, private)
-            assert sent >= 20 * 5
-            assert await _alice_view(svc.url, alice) == before
-    finally:
-        await sandbox.close()
+    async with service_on(pg_dsn, tmp_path, seed=71, orders=50) as (svc, sandbox):
+        alice = await build_world(svc, sandbox, "alice")
+        bob = await build_world(svc, sandbox, "bob")
+        before = await _alice_view(svc.url, alice)
+        document = await openapi_document(svc)
+        # Values only Alice's answers may carry (ids Bob sends himself may be echoed in a 404).
+        private = [alice.key, alice.webhook_secret, "alice's shop", "alice's product", alice.account_id]
+        sent = await asyncio.to_thread(fuzz_as_bob, svc.url, document, alice, bob, private)
+        assert sent >= 20 * 5
+        assert await _alice_view(svc.url, alice) == before
