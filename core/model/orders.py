@@ -167,7 +167,9 @@ class Order(msgspec.Struct, frozen=True, kw_only=True):
 
     def with_flags(self, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Order:
         kept = tuple(f for f in self.flags if f not in remove)
-        return msgspec.structs.replace(self, flags=tuple(dict.fromkeys(kept + add)))
+        flags = tuple(dict.fromkeys(kept + add))
+        # Unchanged: the same object, since every replace re-runs the invariants (an import hot path).
+        return self if flags == self.flags else msgspec.structs.replace(self, flags=flags)
 
 
 def lines_weight(lines: tuple[OrderLine, ...]) -> Weight | None:

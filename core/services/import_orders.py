@@ -20,6 +20,7 @@ from ..ports import Clock, OrderSource, UnitOfWorkFactory
 from .enrichment import OrderEnricher
 from .ids import new_id
 from .import_page import PageTally, retry_pending_enrichment, store_page
+from .read_ahead import read_ahead
 
 log = logging.getLogger("portside.import")
 
@@ -68,7 +69,7 @@ async def import_orders(
 
     tally = PageTally()
     try:
-        async for page in source.pages(since):
+        async for page in read_ahead(source.pages(since)):
             await store_page(
                 page,
                 store=store,

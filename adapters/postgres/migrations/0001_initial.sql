@@ -26,7 +26,9 @@ CREATE TABLE portside.orders (
     pickup_carrier   text,
     flags            text[] NOT NULL DEFAULT '{}',
     content_hash     bytea NOT NULL,
-    doc              jsonb NOT NULL,        -- the whole Order, lines included
+    -- json, not jsonb: stored as sent (validated, not re-parsed into a binary tree), which makes a
+    -- page's upsert markedly cheaper; nothing queries inside the document.
+    doc              json NOT NULL,         -- the whole Order, lines included
     CONSTRAINT orders_channel_order_key UNIQUE (store_id, channel_order_id)
 );
 CREATE INDEX orders_modified_idx ON portside.orders (modified_at, id);

@@ -38,7 +38,7 @@ INSERT INTO portside.orders AS o (
     pickup_carrier, flags, content_hash, doc
 )
 SELECT id, store_id, channel_order_id, status, channel_status, updated_at, modified_at,
-       pickup_carrier, string_to_array(flags, E'\x1f'), content_hash, doc::jsonb
+       pickup_carrier, string_to_array(flags, E'\x1f'), content_hash, doc::json
 FROM unnest(
     $1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::timestamptz[],
     $8::text[], $9::text[], $10::bytea[], $11::text[]

@@ -1,0 +1,40 @@
+"""Read one page ahead: the channel fetches and maps page n+1 while page n is being stored."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncGenerator, AsyncIterator
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+async def _next(pages: AsyncIterator[T]) -> tuple[T] | None:
+    try:
+        return (await anext(pages),)
+    except StopAsyncIteration:
+        return None
+
+
+async def read_ahead(pages: AsyncIterator[T]) -> AsyncGenerator[T, None]:
+    """Yield ``pages`` in order while the next one is already being fetched. Storing waits on
+    Postgres and fetching on the marketplace; overlapping them keeps both busy. An error from the
+    source surfaces when its page is reached, never earlier, so every earlier page is stored first."""
+    pending: asyncio.Task[tuple[T] | None] = asyncio.ensure_future(_next(pages))
+    try:
+        while True:
+            item = await pending
+            if item is None:
+                return
+            pending = asyncio.ensure_future(_next(pages))
+            yield item[0]
+    finally:
+        if not pending.done():
+            pending.cancel()
+        with contextlib.suppress(BaseException):
+            await pending
+        closer = getattr(pages, "aclose", None)
+        if closer is not None:
+            with contextlib.suppress(BaseException):
+                await closer()
