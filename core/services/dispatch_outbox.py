@@ -42,7 +42,8 @@ class OutboxHandler(Protocol):
 
 class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
     batch: int = 50
-    concurrency: int = 10
+    concurrency: int = 10  # deliveries in progress at once (each one call to the outside world)
+    batches_per_pass: int = 4  # a pass claims again while it still has work in hand, up to this many
     lease_s: float = 120.0  # longer than one delivery's worst case (client timeout x tries)
     max_attempts: int = 8
     base_backoff_s: float = 10.0
@@ -71,23 +72,39 @@ async def dispatch_outbox(
     settings: RelaySettings | None = None,
     rng: random.Random | None = None,
 ) -> DispatchReport:
-    """One pass of the relay: claim up to ``batch`` messages and settle each of them."""
+    """One pass of the relay: claim due messages in batches and settle each of them.
+
+    A pipeline, not batch after batch: a new delivery starts as soon as one of ``concurrency`` slots
+    frees, and the next batch is claimed while the last deliveries of this one are still in flight,
+    so one slow delivery never holds the others up. A slot is held for the delivery only; recording
+    its outcome happens outside it."""
     settings = settings or RelaySettings()
     rng = rng or random.Random()
     report = DispatchReport()
-    async with uow() as u:
-        claimed = await u.outbox.claim(
-            owner=owner, now=clock.now(), lease_s=settings.lease_s, limit=settings.batch, kinds=tuple(handlers)
-        )
-        await u.commit()
-    report.claimed = len(claimed)
     gate = asyncio.Semaphore(settings.concurrency)
+    running: set[asyncio.Task[None]] = set()
 
     async def settle(message: OutboxMessage) -> None:
-        async with gate:
-            await _settle(message, handlers[message.kind], uow, clock, settings, rng, report)
+        await _settle(message, handlers[message.kind], uow, clock, settings, rng, report, gate)
 
-    await asyncio.gather(*(settle(m) for m in claimed))
+    try:
+        for _ in range(settings.batches_per_pass):
+            async with uow() as u:
+                claimed = await u.outbox.claim(
+                    owner=owner, now=clock.now(), lease_s=settings.lease_s, limit=settings.batch, kinds=tuple(handlers)
+                )
+                await u.commit()
+            report.claimed += len(claimed)
+            for message in claimed:
+                await gate.acquire()  # released by the delivery once the outside world answered
+                task = asyncio.create_task(settle(message))
+                running.add(task)
+                task.add_done_callback(running.discard)
+            if len(claimed) < settings.batch:
+                break
+    finally:
+        # Whatever happens to this pass, every claimed message is settled (or its lease lapses).
+        await asyncio.gather(*running, return_exceptions=True)
     return report
 
 
@@ -99,7 +116,9 @@ async def _settle(
     settings: RelaySettings,
     rng: random.Random,
     report: DispatchReport,
+    gate: asyncio.Semaphore,
 ) -> None:
+    """Deliver (holding the caller's slot, already acquired), release the slot, record the outcome."""
     attempts = message.attempts + 1
     result: dict[str, Any] | None = None
     error: str | None = None
@@ -107,14 +126,17 @@ async def _settle(
     unknown = False
     retry_after: float | None = None
     try:
-        result = await handler.deliver(message)
-    except ChannelError as exc:
-        error, retry, unknown, retry_after = str(exc), exc.retryable, exc.outcome_unknown, exc.retry_after
-    except (NotFound, Conflict) as exc:
-        error = str(exc)
-    except Exception as exc:  # a bug or an unexpected answer: keep the message, assume it may have landed
-        log.exception("outbox message %s (%s) failed unexpectedly", message.id, message.kind)
-        error, retry, unknown = f"unexpected error: {type(exc).__name__}: {exc}", True, True
+        try:
+            result = await handler.deliver(message)
+        except ChannelError as exc:
+            error, retry, unknown, retry_after = str(exc), exc.retryable, exc.outcome_unknown, exc.retry_after
+        except (NotFound, Conflict) as exc:
+            error = str(exc)
+        except Exception as exc:  # a bug or an unexpected answer: keep the message, assume it may have landed
+            log.exception("outbox message %s (%s) failed unexpectedly", message.id, message.kind)
+            error, retry, unknown = f"unexpected error: {type(exc).__name__}: {exc}", True, True
+    finally:
+        gate.release()
     now = clock.now()
     dead = result is None and (not retry or attempts >= settings.max_attempts)
     if result is not None:
