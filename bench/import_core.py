@@ -41,7 +41,7 @@ class PagedSource:
     def __init__(self, pages: list[list[Order]]) -> None:
         self._pages = pages
 
-    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+    async def pages(self, updated_since: datetime, *, known: object = None) -> AsyncIterator[OrderPage]:
         for orders in self._pages:
             yield OrderPage(orders=orders, max_updated_at=orders[-1].updated_at)
 
@@ -55,7 +55,7 @@ class StreamingSource:
     def __init__(self, count: int) -> None:
         self.count = count
 
-    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+    async def pages(self, updated_since: datetime, *, known: object = None) -> AsyncIterator[OrderPage]:
         for first in range(0, self.count, PAGE):
             size = min(PAGE, self.count - first)
             orders = generate_orders(STORE.id, size, seed=first + 1, start=START + timedelta(seconds=first))

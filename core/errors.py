@@ -94,3 +94,17 @@ class DirectoryError(PortsideError):
 class DirectoryUnavailable(DirectoryError):
     def __init__(self, carrier: str, message: str) -> None:
         super().__init__(carrier, message, retryable=True)
+
+
+class StorageUnavailable(PortsideError):
+    """The database cannot be reached right now; nothing was done, and trying again later is safe."""
+
+    retryable = True
+
+    def __init__(self, message: str, *, retry_after: float = 1.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class StorageBusy(StorageUnavailable):
+    """Every database connection stayed in use for the whole wait: the service is saturated."""

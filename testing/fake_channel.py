@@ -13,6 +13,7 @@ from portside.core.model import Order, OrderStatus, Shipment, Store
 from portside.core.ports import (
     ChannelBundle,
     ChannelCapabilities,
+    KnownOrders,
     MappingFailure,
     NotificationLookup,
     NotificationReceipt,
@@ -89,7 +90,7 @@ class FakeChannel:
         rows += [(at, cid, "skipped") for cid, at in self.market.no_seller_lines.items() if at >= since]
         return sorted(rows)
 
-    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+    async def pages(self, updated_since: datetime, *, known: KnownOrders | None = None) -> AsyncIterator[OrderPage]:
         number = 0
         while True:
             number += 1

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from portside.core.errors import ChannelUnavailable, MappingError
 from portside.core.model import Order
-from portside.core.ports import MappingFailure, OrderPage, SkippedOrder
+from portside.core.ports import KnownOrders, MappingFailure, OrderPage, SkippedOrder
 
 from .client import OctopiaClient, order_path
 from .mapping import MappingContext
@@ -29,7 +29,7 @@ class CdiscountOrderSource:
         self._settings = settings
         self._ctx = ctx
 
-    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+    async def pages(self, updated_since: datetime, *, known: KnownOrders | None = None) -> AsyncIterator[OrderPage]:
         """Every order updated at or after ``updated_since``, page by page.
 
         Sorted by ``createdAt`` (settings ``sort``): an order updated while we page keeps its place, so

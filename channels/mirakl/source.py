@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from portside.core.errors import ChannelRejected, ChannelUnavailable, MappingError
 from portside.core.model import Order
-from portside.core.ports import MappingFailure, OrderPage
+from portside.core.ports import KnownOrders, MappingFailure, OrderPage
 
 from .client import MiraklClient
 from .mapping import MappingContext
@@ -37,7 +37,9 @@ class MiraklOrderSource:
             query["locale"] = self._settings.locale
         return query
 
-    async def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
+    async def pages(
+        self, updated_since: datetime, *, known: KnownOrders | None = None
+    ) -> AsyncIterator[OrderPage]:  # ``known`` unused: Mirakl pages are small; core compares hashes
         """Every order updated at or after ``updated_since``, page by page (OR11, reference §4-§5).
 
         Sorted by creation date then order id: an order updated while we page keeps its place, so page

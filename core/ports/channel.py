@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -34,11 +34,26 @@ class OrderPage(msgspec.Struct, frozen=True, kw_only=True):
     # The latest channel ``updatedAt`` on this page, including orders that failed to map, so
     # the cursor cannot stop short of a payload it already received.
     max_updated_at: datetime | None = None
+    # Orders the channel did not map because ``KnownOrders`` said their wire fingerprint is stored.
+    unchanged: list[str] = []
+    # The wire fingerprint of each mapped order that has one: stored as its content hash.
+    fingerprints: dict[str, bytes] = {}
+
+
+class KnownOrders(Protocol):
+    async def unchanged(self, fingerprints: Mapping[str, bytes]) -> set[str]:
+        """The channel order ids whose stored order was made from exactly this wire fingerprint.
+
+        A channel that can fingerprint an order's wire form (its bytes, with whatever settings shape
+        its mapping) asks this before mapping, and maps only the rest: a re-sync of unchanged orders
+        costs a hash each instead of a mapping each."""
+        ...
 
 
 class OrderSource(Protocol):
-    def pages(self, updated_since: datetime) -> AsyncIterator[OrderPage]:
-        """Pages of orders updated at or after ``updated_since``, in a stable order."""
+    def pages(self, updated_since: datetime, *, known: KnownOrders | None = None) -> AsyncIterator[OrderPage]:
+        """Pages of orders updated at or after ``updated_since``, in a stable order. ``known`` is
+        optional to use: a channel that ignores it maps every order and core compares hashes."""
         ...
 
     async def fetch_order(self, channel_order_id: str) -> Order:

@@ -16,7 +16,7 @@ from ..model import (
     SyncCursor,
     SyncReport,
 )
-from ..ports import Clock, OrderSource, UnitOfWorkFactory
+from ..ports import Clock, OrderSource, UnitOfWork, UnitOfWorkFactory
 from .enrichment import OrderEnricher
 from .ids import new_id
 from .import_page import PageTally, retry_pending_enrichment, store_page
@@ -61,6 +61,7 @@ async def import_orders(
     async with uow() as u:
         if not await u.sync_leases.acquire(store.id, owner=owner, now=started, ttl_s=settings.lease_ttl_s):
             raise SyncAlreadyRunning(store.id)
+        await _close_interrupted(u, store.id, now=started)
         cursor = await u.cursors.get(store.id)
         since = cursor.updated_at - settings.overlap if cursor else started - settings.look_back
         report = msgspec.structs.replace(report, since=since, cursor_before=cursor.updated_at if cursor else None)
@@ -69,7 +70,7 @@ async def import_orders(
 
     tally = PageTally()
     try:
-        async for page in read_ahead(source.pages(since)):
+        async for page in read_ahead(source.pages(since, known=StoredFingerprints(uow, store.id))):
             await store_page(
                 page,
                 store=store,
@@ -94,6 +95,22 @@ async def import_orders(
     if cursor is not None and (new_cursor is None or new_cursor < cursor.updated_at):
         new_cursor = cursor.updated_at  # a sync never moves the cursor back
     return await _finish(uow, store, report, tally, clock, owner, cursor=new_cursor, error=None)
+
+
+async def _close_interrupted(u: UnitOfWork, store_id: str, *, now: datetime) -> None:
+    """Holding the lease, any report of the store still ``running`` belongs to a sync that died (its
+    lease lapsed): say so, rather than leave it running forever."""
+    for earlier in await u.sync_reports.find(store_id):
+        if earlier.outcome == "running":
+            await u.sync_reports.save(
+                msgspec.structs.replace(
+                    earlier,
+                    outcome="interrupted",
+                    finished_at=now,
+                    error="interrupted: the process running this sync stopped before it ended (crash, kill or "
+                    "lost database); the next sync re-read from the last completed cursor",
+                )
+            )
 
 
 async def _finish(
@@ -137,3 +154,18 @@ async def _finish(
     if error is not None:
         log.warning("sync of store %s failed after %d pages: %s", store.id, tally.pages, report.error)
     return report
+
+
+class StoredFingerprints:
+    """KnownOrders over the store's stored content hashes (a channel's fingerprints, when it gives them)."""
+
+    def __init__(self, uow: UnitOfWorkFactory, store_id: str) -> None:
+        self._uow = uow
+        self._store_id = store_id
+
+    async def unchanged(self, fingerprints: Mapping[str, bytes]) -> set[str]:
+        if not fingerprints:
+            return set()
+        async with self._uow() as u:
+            stored = await u.orders.get_hashes(self._store_id, list(fingerprints))
+        return {cid for cid, fingerprint in fingerprints.items() if stored.get(cid) == fingerprint}

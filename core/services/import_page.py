@@ -36,6 +36,7 @@ class PageTally:
         self.quarantined = self.skipped = self.enriched_later = 0
         self.unmapped: dict[str, int] = {}
         self.max_seen: datetime | None = None
+        self.lease_renewed: datetime | None = None
 
     def see(self, when: datetime | None) -> None:
         if when is not None and (self.max_seen is None or when > self.max_seen):
@@ -70,23 +71,28 @@ async def store_page(
     writes in a transaction that locks the rows and reconciles with what they hold *then*: a
     shipment confirmed meanwhile is never overwritten by the import."""
     tally.pages += 1
-    tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped)
+    tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
     tally.skipped += len(page.skipped)
+    tally.unchanged += len(page.unchanged)  # the channel matched their fingerprints: not even mapped
     tally.see(page.max_updated_at)
     latest = _latest_views(page, tally)
 
     candidates: dict[str, tuple[Order, bytes]] = {}
     products: dict[str, Product] = {}
+    # A fingerprinted order is one the channel already found changed; the rest are compared here.
+    unchecked = {cid: o for cid, o in latest.items() if cid not in page.fingerprints}
+    candidates.update((cid, (o, page.fingerprints[cid])) for cid, o in latest.items() if cid in page.fingerprints)
     if latest:
         async with uow() as u:
-            # Hashes first (no documents decoded): on a re-sync most orders stop here.
-            hashes = await u.orders.get_hashes(store.id, list(latest))
-            for channel_id, incoming in latest.items():
-                digest = content_hash(incoming)
-                if hashes.get(channel_id) == digest:
-                    tally.unchanged += 1
-                else:
-                    candidates[channel_id] = (incoming, digest)
+            if unchecked:
+                # Hashes first (no documents decoded): on a re-sync most orders stop here.
+                hashes = await u.orders.get_hashes(store.id, list(unchecked))
+                for channel_id, incoming in unchecked.items():
+                    digest = content_hash(incoming)
+                    if hashes.get(channel_id) == digest:
+                        tally.unchanged += 1
+                    else:
+                        candidates[channel_id] = (incoming, digest)
             if candidates:
                 products = await u.catalog.get_many(store.account_id, skus_of([o for o, _ in candidates.values()]))
     prepared = [enrich_from_catalog(resolve_status(order, mapping), products) for order, _ in candidates.values()]
@@ -94,10 +100,14 @@ async def store_page(
         prepared = await enricher.enrich(prepared)
 
     now = clock.now()
+    renew_due = tally.lease_renewed is None or (now - tally.lease_renewed).total_seconds() > lease_ttl_s / 4
+    if not prepared and not page.failures and not renew_due:
+        return  # nothing to write, and the lease is fresh: no transaction at all (a re-sync's usual page)
     async with uow() as u:
         # Past its lease, another worker may be syncing this store: stop rather than write beside it.
         if not await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s):
             raise SyncLeaseLost(store.id)
+        tally.lease_renewed = now
         for failure in page.failures:
             tally.quarantined += 1
             await u.quarantine.add(

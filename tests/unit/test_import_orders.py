@@ -10,7 +10,7 @@ import pytest
 
 from portside.adapters.memory import MemoryStorage
 from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning, SyncLeaseLost
-from portside.core.model import OrderFlag, OrderStatus, Product, Store, Weight
+from portside.core.model import OrderFlag, OrderStatus, Product, Store, SyncCursor, Weight
 from portside.core.ports import OrderQuery
 from portside.core.services import ImportSettings, import_orders
 from portside.testing.clock import FixedClock
@@ -212,8 +212,8 @@ async def test_two_concurrent_syncs_of_one_store_never_both_run(store, market, s
     release = asyncio.Event()
 
     class SlowChannel(FakeChannel):
-        async def pages(self, updated_since):  # type: ignore[override]
-            async for page in super().pages(updated_since):
+        async def pages(self, updated_since, *, known=None):  # type: ignore[override]
+            async for page in super().pages(updated_since, known=known):
                 started.set()
                 await release.wait()
                 yield page
@@ -246,9 +246,9 @@ async def test_an_order_updated_while_paging_is_stored_with_its_latest_state(sto
     moved = orders[2].channel_order_id
 
     class UpdatingChannel(FakeChannel):
-        async def pages(self, updated_since):  # type: ignore[override]
+        async def pages(self, updated_since, *, known=None):  # type: ignore[override]
             number = 0
-            async for page in super().pages(updated_since):
+            async for page in super().pages(updated_since, known=known):
                 number += 1
                 if number == 1:  # the buyer cancels between our page 1 and page 2
                     market.update(moved, channel_status="Cancelled", updated_at=clock.now() - timedelta(seconds=1))
@@ -302,9 +302,9 @@ async def test_a_sync_that_lost_its_lease_stops_without_moving_the_cursor(store,
     market.put(*generate_orders(store.id, 30, start=clock.now() - timedelta(hours=1)))
 
     class StalledChannel(FakeChannel):
-        async def pages(self, updated_since):  # type: ignore[override]
+        async def pages(self, updated_since, *, known=None):  # type: ignore[override]
             number = 0
-            async for page in super().pages(updated_since):
+            async for page in super().pages(updated_since, known=known):
                 number += 1
                 if number == 2:  # this worker stalls past its lease and another takes the store
                     clock.advance(seconds=601)
@@ -347,3 +347,49 @@ async def test_an_acceptance_overdue_flag_survives_imports_while_the_order_waits
     await sync(store, channel, storage, clock)
     (record,) = await stored(storage, store)
     assert OrderFlag.acceptance_overdue not in record.order.flags  # accepted: no longer overdue
+
+
+class FingerprintingChannel(FakeChannel):
+    """A channel that fingerprints orders before mapping them, as a real one does with wire bytes."""
+
+    mapped = 0
+
+    async def pages(self, updated_since, *, known=None):  # type: ignore[override]
+        import hashlib
+
+        async for page in super().pages(updated_since):
+            prints = {
+                o.channel_order_id: hashlib.sha256(
+                    o.channel_status.encode() + o.updated_at.isoformat().encode()
+                ).digest()
+                for o in page.orders
+            }
+            same = await known.unchanged(prints) if known is not None else set()
+            fresh = [o for o in page.orders if o.channel_order_id not in same]
+            self.mapped += len(fresh)
+            yield msgspec.structs.replace(
+                page,
+                orders=fresh,
+                unchanged=sorted(same),
+                fingerprints={o.channel_order_id: prints[o.channel_order_id] for o in fresh},
+            )
+
+
+async def test_orders_a_channel_fingerprints_as_unchanged_are_not_even_mapped(store, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 25, start=clock.now() - timedelta(hours=1)))
+    channel = FingerprintingChannel(market, page_size=10)
+    first = await sync(store, channel, storage, clock)
+    assert (first.new, channel.mapped) == (25, 25)
+
+    changed = next(iter(market.orders))
+    market.update(changed, channel_status="Shipped", updated_at=clock.now())
+    clock.advance(minutes=15)
+    async with storage() as u:
+        await u.cursors.set(SyncCursor(store_id=store.id, updated_at=clock.now() - timedelta(days=2)))
+        await u.commit()
+    second = await sync(store, channel, storage, clock)
+
+    assert (second.fetched, second.unchanged, second.updated, channel.mapped) == (25, 24, 1, 26)
+    async with storage() as u:
+        record = (await u.orders.get_by_channel_ids(store.id, [changed]))[changed]
+    assert record.order.status == OrderStatus.shipped
