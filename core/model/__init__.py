@@ -16,8 +16,10 @@ from .delivery import (
     TimeSlot,
     normalise_point_id,
 )
-from .money import Money, Weight
+from .money import MAX_AMOUNT, Money, Weight
 from .orders import (
+    MAX_LINES,
+    MAX_QUANTITY,
     Discount,
     Fee,
     LineOption,
@@ -39,6 +41,9 @@ from .sync import QuarantinedPayload, SyncCursor, SyncReport
 from .webhooks import WebhookEvent, WebhookSubscription
 
 __all__ = [
+    "MAX_AMOUNT",
+    "MAX_LINES",
+    "MAX_QUANTITY",
     "SHIPPED_STATES",
     "AcceptancePolicy",
     "Account",

@@ -7,6 +7,13 @@ from decimal import Decimal
 import msgspec
 from msgspec.structs import force_setattr
 
+# No order comes near it: 10^12 is tens of millions of euros even in the weakest currencies a
+# marketplace may use (VND, IDR), where 10^9 would be an ordinary B2B order. An amount past it is a
+# broken or hostile payload (an order's amounts are built through here, so mapping quarantines it).
+# Within the bound, a unit price times MAX_QUANTITY times MAX_LINES (orders.py) with its cents is at
+# most 23 digits: sums and products stay exact in Decimal's default 28-digit context.
+MAX_AMOUNT = Decimal(10) ** 12
+
 
 class Money(msgspec.Struct, frozen=True, kw_only=True):
     amount: Decimal
@@ -17,8 +24,9 @@ class Money(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"currency must be a 3-letter ISO 4217 code, got {self.currency!r}")
         if not self.currency.isupper():
             force_setattr(self, "currency", self.currency.upper())
-        if not self.amount.is_finite():
-            raise ValueError(f"amount must be finite, got {self.amount}")
+        amount = self.amount
+        if not amount.is_finite() or not -MAX_AMOUNT <= amount <= MAX_AMOUNT:
+            raise ValueError(f"amount must be finite and within ±{MAX_AMOUNT:,}, got {amount:.6g}")
 
     @classmethod
     def zero(cls, currency: str) -> Money:

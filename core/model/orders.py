@@ -21,6 +21,12 @@ from .statuses import OrderStatus
 # same store always has the same id, whichever process or retry stores it first.
 _ORDER_NAMESPACE = uuid.UUID("8e0f4d4e-7c53-4d37-9a7c-2f2b0f6f4a11")
 
+# Bounds past which a marketplace order is broken or hostile, never real (mapping quarantines it). A
+# big B2B order takes thousands of units of a line and a hundred lines; these leave two orders of
+# magnitude above that, and keep every total exact (money.MAX_AMOUNT) and every order storable.
+MAX_QUANTITY = 100_000  # units on one line
+MAX_LINES = 1_000  # lines in one order
+
 
 def order_id_for(store_id: str, channel_order_id: str) -> str:
     return str(uuid.uuid5(_ORDER_NAMESPACE, f"{store_id}\x1f{channel_order_id}"))
@@ -81,8 +87,11 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
     shippable: bool = True  # False: shipped by the channel, cancelled or refused, never offered for shipment
 
     def __post_init__(self) -> None:
-        if self.quantity < 0:
-            raise ValueError(f"line {self.channel_line_id}: quantity cannot be negative ({self.quantity})")
+        if not 0 <= self.quantity <= MAX_QUANTITY:
+            raise ValueError(
+                f"line {self.channel_line_id}: quantity must be between 0 and {MAX_QUANTITY:,} "
+                f"(got {Decimal(self.quantity):.6g})"  # Decimal: an int of thousands of digits prints short
+            )
 
     @property
     def total(self) -> Money:
@@ -155,6 +164,8 @@ class Order(msgspec.Struct, frozen=True, kw_only=True):
         force_setattr(self, "ship_by", optional_utc(self.ship_by, "ship_by"))
         if self.totals.grand_total.currency != self.currency.upper():
             raise ValueError(f"order {self.channel_order_id}: totals are not in the order currency {self.currency}")
+        if len(self.lines) > MAX_LINES:
+            raise ValueError(f"order {self.channel_order_id}: {len(self.lines)} lines, more than {MAX_LINES:,}")
         if len(set(self.flags)) != len(self.flags):
             force_setattr(self, "flags", tuple(dict.fromkeys(self.flags)))
 

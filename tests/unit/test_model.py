@@ -11,6 +11,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from portside.core.model import (
+    MAX_AMOUNT,
+    MAX_LINES,
+    MAX_QUANTITY,
     Address,
     Closure,
     DayHours,
@@ -44,6 +47,26 @@ def test_weight_and_quantity_cannot_be_negative() -> None:
         Weight(grams=-1)
     with pytest.raises(ValueError, match="quantity"):
         OrderLine(channel_line_id="1", quantity=-1, unit_price=Money(amount=Decimal(1), currency="EUR"))
+
+
+def test_quantities_amounts_and_line_counts_are_bounded() -> None:
+    """Past these a marketplace order is broken or hostile: mapping raises, the import quarantines it."""
+    euro = Money(amount=Decimal(1), currency="EUR")
+    assert OrderLine(channel_line_id="1", quantity=MAX_QUANTITY, unit_price=euro).quantity == MAX_QUANTITY
+    for quantity in (MAX_QUANTITY + 1, 10**30, 10**4000):
+        with pytest.raises(ValueError, match="quantity must be between 0 and 100,000"):
+            OrderLine(channel_line_id="1", quantity=quantity, unit_price=euro)
+    assert Money(amount=-MAX_AMOUNT, currency="VND").amount == -MAX_AMOUNT
+    for amount in (MAX_AMOUNT + Decimal("0.01"), -MAX_AMOUNT - 1, Decimal("1e400"), Decimal("Infinity")):
+        with pytest.raises(ValueError, match="within"):
+            Money(amount=amount, currency="EUR")
+    with pytest.raises(ValueError, match="within"):  # arithmetic keeps the invariant too
+        Money(amount=MAX_AMOUNT, currency="EUR") + euro
+    order = make_order("s", "A1")
+    line = order.lines[0]
+    assert len(msgspec.structs.replace(order, lines=(line,) * MAX_LINES).lines) == MAX_LINES
+    with pytest.raises(ValueError, match="more than 1,000"):
+        msgspec.structs.replace(order, lines=(line,) * (MAX_LINES + 1))
 
 
 def test_order_datetimes_must_be_aware_and_become_utc() -> None:
