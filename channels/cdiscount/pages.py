@@ -6,8 +6,15 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-import msgspec
-
+from portside.adapters.http.json_split import (
+    UNREADABLE,
+    SplitError,
+    may_hold_refused,
+    read_members,
+    readable_id,
+    refusal,
+    split_page,
+)
 from portside.core.errors import MappingError
 from portside.core.model import Order
 from portside.core.ports import MappingFailure, OrderPage, SkippedOrder
@@ -20,17 +27,12 @@ class PageUnreadable(ValueError):
     """The page envelope itself is not Octopia JSON: nothing on it can be trusted or quarantined."""
 
 
-# msgspec raises these besides DecodeError on hostile bytes: invalid UTF-8 in a string, nesting past
-# its depth limit (~1,000 levels). Either way the bytes are unreadable, never a crash of the sync.
-UNREADABLE = (msgspec.DecodeError, UnicodeDecodeError, RecursionError)
-
-
-def decode_envelope(body: bytes) -> list[msgspec.Raw]:
+def split_items(body: bytes) -> list[bytes]:
+    """Each order's bytes on a page, however deeply an order nests (raises PageUnreadable)."""
     try:
-        page = decoder(WirePage).decode(body)
-    except UNREADABLE as exc:
+        return split_page(body, "items", decoder(WirePage).decode)[0]
+    except SplitError as exc:
         raise PageUnreadable(f"the orders page is not the expected JSON ({exc})") from None
-    return page.items or []
 
 
 def _aware(value: datetime | None) -> datetime | None:
@@ -49,23 +51,23 @@ def _parse_time(value: Any) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def order_key(raw: bytes | msgspec.Raw) -> tuple[str | None, datetime | None]:
+def order_key(raw: bytes) -> tuple[str | None, datetime | None]:
     """Best-effort id and ``updatedAt`` of an order that may not decode: for quarantine and the cursor."""
-    try:
-        key = decoder(WireOrderKey).decode(raw)
-    except UNREADABLE:
+    key = read_members(raw, WireOrderKey)
+    if key is None:
         return None, None
-    order_id = key.order_id
-    ident = str(order_id).strip() if isinstance(order_id, str | int) and not isinstance(order_id, bool) else None
-    return ident or None, _parse_time(key.updated_at)
+    return readable_id(key.order_id), _parse_time(key.updated_at)
 
 
-def _failure(raw: bytes | msgspec.Raw, exc: Exception) -> MappingFailure:
+def _failure(raw: bytes, why: Exception | str) -> MappingFailure:
     channel_order_id, _ = order_key(raw)
-    return MappingFailure(channel_order_id=channel_order_id, raw=bytes(raw), error=str(exc))
+    return MappingFailure(channel_order_id=channel_order_id, raw=raw, error=str(why))
 
 
-def _decode(raw: msgspec.Raw) -> WireOrder | MappingFailure:
+def _decode(raw: bytes) -> WireOrder | MappingFailure:
+    refused = refusal(raw)  # too large, or a NUL the database cannot store: quarantined unmapped
+    if refused is not None:
+        return _failure(raw, refused)
     try:
         return decoder(WireOrder).decode(raw)
     except UNREADABLE as exc:
@@ -74,16 +76,19 @@ def _decode(raw: msgspec.Raw) -> WireOrder | MappingFailure:
 
 def map_raw(raw: bytes, ctx: MappingContext) -> Order | SkippedOrder | MappingFailure:
     """Decode and map one order's bytes (``GET /orders/{id}``); a failure carries the bytes and the reason."""
+    wire = _decode(raw)
+    if type(wire) is MappingFailure:
+        return wire
     try:
-        return map_order(decoder(WireOrder).decode(raw), ctx)
-    except (*UNREADABLE, MappingError) as exc:
+        return map_order(wire, ctx)  # type: ignore[arg-type]
+    except MappingError as exc:
         return _failure(raw, exc)
 
 
 def _assemble(
     wires: list[WireOrder] | list[WireOrder | MappingFailure],
     ctx: MappingContext,
-    raw_at: Callable[[int], msgspec.Raw],
+    raw_at: Callable[[int], bytes],
 ) -> OrderPage:
     """Map each decoded order; ``raw_at(i)`` gives order ``i``'s bytes, needed only for a failure."""
     orders: list[Order] = []
@@ -120,18 +125,24 @@ def decode_page(body: bytes, ctx: MappingContext) -> OrderPage:
     """A whole ``GET /orders`` body → OrderPage (raises PageUnreadable when the envelope is broken).
 
     The page is first decoded in one typed pass, the fast path for the usual healthy page. When an
-    order on it has a wrong type, the page is decoded again order by order so only that one fails.
+    order on it has a wrong type or cannot be read (nesting past msgspec's depth limit, invalid UTF-8),
+    or when one may be refused unread (the page is larger than one order may be, or holds a NUL), the
+    page is split into orders (``json_split``) and each is decoded on its own, so only that one fails.
     """
-    try:
-        wires = decoder(WireOrderPage).decode(body).items or []
-    except UNREADABLE:
-        raws = decode_envelope(body)
+    wires: list[WireOrder] | None = None
+    if not may_hold_refused(body):
+        try:
+            wires = decoder(WireOrderPage).decode(body).items or []
+        except UNREADABLE:
+            pass
+    if wires is None:
+        raws = split_items(body)
         return _assemble([_decode(raw) for raw in raws], ctx, raws.__getitem__)
-    raws = []
+    split: list[bytes] = []
 
-    def raw_at(index: int) -> msgspec.Raw:
-        if not raws:
-            raws.extend(decode_envelope(body))
-        return raws[index]
+    def raw_at(index: int) -> bytes:
+        if not split:
+            split.extend(split_items(body))
+        return split[index]
 
     return _assemble(wires, ctx, raw_at)

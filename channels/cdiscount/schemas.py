@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
 
@@ -35,7 +35,12 @@ def union_decoder(kind: Any) -> msgspec.json.Decoder[Any]:
     return _decoder(kind)
 
 
-Id = str | int  # Octopia ids are strings in the sample; tolerate numbers, which JSON producers emit
+# Free text is bounded while decoding (msgspec checks it in C): far above anything Octopia sends, low
+# enough that one field cannot carry megabytes into the database, a carrier label or a log line.
+Text = Annotated[str, msgspec.Meta(max_length=1_000)]  # names, address parts, codes, statuses, ids
+LongText = Annotated[str, msgspec.Meta(max_length=10_000)]  # product titles, URLs, labels
+
+Id = Text | int  # Octopia ids are strings in the sample; tolerate numbers, which JSON producers emit
 
 
 class _Wire(msgspec.Struct, kw_only=True, rename="camel", gc=False):
@@ -43,20 +48,20 @@ class _Wire(msgspec.Struct, kw_only=True, rename="camel", gc=False):
 
 
 class WireAddress(_Wire):
-    first_name: str | None = None
-    last_name: str | None = None
-    company_name: str | None = None
-    address_line1: str | None = None
-    address_line2: str | None = None
-    address_line3: str | None = None
-    postal_code: str | None = None
-    city: str | None = None
-    state_or_region: str | None = None
-    country_code: str | None = None
-    phone: str | None = None
-    email: str | None = None
+    first_name: Text | None = None
+    last_name: Text | None = None
+    company_name: Text | None = None
+    address_line1: Text | None = None
+    address_line2: Text | None = None
+    address_line3: Text | None = None
+    postal_code: Text | None = None
+    city: Text | None = None
+    state_or_region: Text | None = None
+    country_code: Text | None = None
+    phone: Text | None = None
+    email: Text | None = None
     pickup_id: Id | None = None  # relay fields: one client models them, no official text (§4.3, §8.1)
-    pickup_name: str | None = None
+    pickup_name: Text | None = None
 
 
 class WireTotalPrice(_Wire):
@@ -70,26 +75,26 @@ class WireLinePrice(_Wire):
 
 
 class WireOffer(_Wire):
-    seller_product_id: str | None = None
-    supply_mode: str | None = None
-    product_title: str | None = None
-    product_gtin: str | None = None
+    seller_product_id: Text | None = None
+    supply_mode: Text | None = None
+    product_title: LongText | None = None
+    product_gtin: Text | None = None
 
 
 class WireDelivery(_Wire):
-    mode: str | None = None
+    mode: Text | None = None
     shipped_at_max: datetime | None = None
 
 
 class WireParcel(_Wire):
-    parcel_number: str | None = None
-    carrier_name: str | None = None
-    tracking_url: str | None = None
+    parcel_number: Text | None = None
+    carrier_name: Text | None = None
+    tracking_url: LongText | None = None
 
 
 class WireLine(_Wire, kw_only=True):
     order_line_id: Id | None = None
-    status: str | None = None
+    status: Text | None = None
     quantity: int
     offer_price: WireLinePrice | None = None
     selling_price: WireLinePrice | None = None
@@ -101,11 +106,11 @@ class WireLine(_Wire, kw_only=True):
 
 
 class WirePayment(_Wire):
-    method: str | None = None
+    method: Text | None = None
 
 
 class WireLineState(_Wire):
-    status: str | None = None
+    status: Text | None = None
     offer: WireOffer | None = None
     parcels: list[WireParcel] | None = None
 
@@ -113,25 +118,25 @@ class WireLineState(_Wire):
 class WireOrderState(_Wire):
     """What a write needs to read back (``GET /orders/{id}``): statuses, supply modes and parcels."""
 
-    status: str | None = None
+    status: Text | None = None
     lines: list[WireLineState] | None = None
 
 
 class WireFee(_Wire):
-    label: str | None = None
+    label: LongText | None = None
     amount: float | None = None
 
 
 class WireOrder(_Wire, kw_only=True):
     order_id: Id
-    reference: str | None = None
+    reference: Text | None = None
     purchased_at: datetime | None = None
     created_at: datetime | None = None
     updated_at: datetime | None = None
     shipped_at_max: datetime | None = None
-    status: str | None = None
+    status: Text | None = None
     payment: WirePayment | None = None
-    currency_code: str | None = None
+    currency_code: Text | None = None
     billing_address: WireAddress | None = None
     total_price: WireTotalPrice | None = None
     service_fees: list[WireFee] | None = None

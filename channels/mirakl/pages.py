@@ -7,6 +7,15 @@ from typing import Any
 
 import msgspec
 
+from portside.adapters.http.json_split import (
+    UNREADABLE,
+    SplitError,
+    may_hold_refused,
+    read_members,
+    readable_id,
+    refusal,
+    split_page,
+)
 from portside.core.errors import MappingError
 from portside.core.model import Order
 from portside.core.ports import MappingFailure
@@ -35,56 +44,65 @@ def _time(value: Any) -> datetime | None:
         return None
 
 
-def order_key(raw: bytes | msgspec.Raw) -> tuple[str | None, datetime | None]:
+def order_key(raw: bytes) -> tuple[str | None, datetime | None]:
     """Best-effort id and ``last_updated_date`` of an order that may not decode: for quarantine and the cursor."""
-    try:
-        key = decoder(WireOrderKey).decode(raw)
-    except msgspec.DecodeError:
+    key = read_members(raw, WireOrderKey)
+    if key is None:
         return None, None
-    ident = key.order_id.strip() if isinstance(key.order_id, str) else None
-    return ident or None, _time(key.last_updated_date)
+    return readable_id(key.order_id), _time(key.last_updated_date)
 
 
-def _failure(raw: bytes | msgspec.Raw, exc: Exception) -> Entry:
+def _failure(raw: bytes, why: Exception | str) -> Entry:
     order_id, updated = order_key(raw)
-    return MappingFailure(channel_order_id=order_id, raw=bytes(raw), error=str(exc)), updated
+    return MappingFailure(channel_order_id=order_id, raw=raw, error=str(why)), updated
 
 
-def map_raw(raw: bytes | msgspec.Raw, ctx: MappingContext) -> Entry:
-    """Decode and map one order's bytes; a failure carries the bytes and the reason."""
+def map_raw(raw: bytes, ctx: MappingContext) -> Entry:
+    """Decode and map one order's bytes; a failure carries the bytes and the reason. An order too large
+    or holding a NUL (which the database cannot store) is quarantined unmapped."""
+    refused = refusal(raw)
+    if refused is not None:
+        return _failure(raw, refused)
     try:
         order = map_order(decoder(WireOrder).decode(raw), ctx)
-    except (msgspec.DecodeError, MappingError) as exc:
+    except (*UNREADABLE, MappingError) as exc:
         return _failure(raw, exc)
     return order, order.updated_at
 
 
-def _envelope(body: bytes) -> WireOrdersPage:
+def _split(body: bytes) -> tuple[list[bytes], WireOrdersPage]:
+    """Each order's bytes, however deeply one nests, and the envelope (raises PageUnreadable)."""
     try:
-        return decoder(WireOrdersPage).decode(body)
-    except msgspec.DecodeError as exc:
+        return split_page(body, "orders", decoder(WireOrdersPage).decode)
+    except SplitError as exc:
         raise PageUnreadable(f"the orders page is not OR11 JSON ({exc})") from None
 
 
 def decode_page(body: bytes, ctx: MappingContext) -> DecodedPage:
     """A whole OR11 body; raises PageUnreadable when the envelope is broken.
 
-    A healthy page is decoded in one typed pass. When an order on it has a wrong type, the page is
-    decoded again order by order, so only that order is quarantined.
+    A healthy page is decoded in one typed pass. When an order on it has a wrong type or cannot be read
+    (nesting past msgspec's depth limit, invalid UTF-8), or when one may be refused unread (the page is
+    larger than one order may be, or holds a NUL), the page is split into orders (``json_split``) and
+    each is decoded on its own, so only that order is quarantined.
     """
-    try:
-        fast = decoder(WireOrdersFast).decode(body)
-    except msgspec.DecodeError:
-        page = _envelope(body)
-        return DecodedPage(entries=[map_raw(raw, ctx) for raw in page.orders or ()], total_count=page.total_count)
+    fast: WireOrdersFast | None = None
+    if not may_hold_refused(body):
+        try:
+            fast = decoder(WireOrdersFast).decode(body)
+        except UNREADABLE:
+            pass
+    if fast is None:
+        raws, envelope = _split(body)
+        return DecodedPage(entries=[map_raw(raw, ctx) for raw in raws], total_count=envelope.total_count)
     entries: list[Entry] = []
-    raws: list[msgspec.Raw] = []
+    raws = []
     for index, wire in enumerate(fast.orders or ()):
         try:
             order = map_order(wire, ctx)
         except MappingError as exc:
             if not raws:
-                raws = list(_envelope(body).orders or ())  # only a failure needs the order's own bytes
+                raws = _split(body)[0]  # only a failure needs the order's own bytes
             entries.append(_failure(raws[index], exc))
         else:
             entries.append((order, order.updated_at))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 from functools import cache
-from typing import Any, TypeVar, cast
+from typing import Annotated, Any, TypeVar, cast
 
 import msgspec
 
@@ -30,51 +30,57 @@ def decoder(kind: type[T]) -> msgspec.json.Decoder[T]:
     return _decoder(cast(Any, kind))
 
 
+# Free text is bounded while decoding (msgspec checks it in C): far above anything Mirakl sends, low
+# enough that one field cannot carry megabytes into the database, a carrier label or a log line.
+Text = Annotated[str, msgspec.Meta(max_length=1_000)]  # names, address parts, codes, states, ids
+LongText = Annotated[str, msgspec.Meta(max_length=10_000)]  # product titles, URLs, descriptions
+
+
 class _Wire(msgspec.Struct, kw_only=True, gc=False):
     pass
 
 
 class WireAdditionalField(_Wire):
-    code: str | None = None
-    type: str | None = None
+    code: Text | None = None
+    type: Text | None = None
     value: Any = None  # a string, or a list of strings for MULTIPLE_VALUES_LIST (§5.3)
 
 
 class WireAddress(_Wire):
-    civility: str | None = None
-    firstname: str | None = None
-    lastname: str | None = None
-    company: str | None = None
-    company_2: str | None = None
-    street_1: str | None = None
-    street_2: str | None = None
-    zip_code: str | None = None
-    city: str | None = None
-    state: str | None = None
-    country: str | None = None  # display name
-    country_iso_code: str | None = None  # ISO 3166-1 alpha-3 (§5.4)
-    phone: str | None = None
-    phone_secondary: str | None = None
-    additional_info: str | None = None  # delivery instructions (shipping address only)
+    civility: Text | None = None
+    firstname: Text | None = None
+    lastname: Text | None = None
+    company: Text | None = None
+    company_2: Text | None = None
+    street_1: Text | None = None
+    street_2: Text | None = None
+    zip_code: Text | None = None
+    city: Text | None = None
+    state: Text | None = None
+    country: Text | None = None  # display name
+    country_iso_code: Text | None = None  # ISO 3166-1 alpha-3 (§5.4)
+    phone: Text | None = None
+    phone_secondary: Text | None = None
+    additional_info: Text | None = None  # delivery instructions (shipping address only)
 
 
 class WireCustomer(_Wire):
-    customer_id: str | None = None
-    civility: str | None = None
-    firstname: str | None = None
-    lastname: str | None = None
+    customer_id: Text | None = None
+    civility: Text | None = None
+    firstname: Text | None = None
+    lastname: Text | None = None
     billing_address: WireAddress | None = None  # null before shipping or acceptance (§5.4)
     shipping_address: WireAddress | None = None
 
 
 class WirePromotionConfig(_Wire):
-    type: str | None = None  # AMOUNT_OFF, FREE_ITEMS, PERCENTAGE_OFF, REDUCED_UNIT_PRICE…
-    internal_description: str | None = None
+    type: Text | None = None  # AMOUNT_OFF, FREE_ITEMS, PERCENTAGE_OFF, REDUCED_UNIT_PRICE…
+    internal_description: LongText | None = None
 
 
 class WirePromotion(_Wire):
-    id: str | int | None = None
-    promo_code: str | None = None
+    id: Text | int | None = None
+    promo_code: Text | None = None
     deduced_amount: Decimal | None = None
     configuration: WirePromotionConfig | None = None
 
@@ -85,23 +91,23 @@ class WirePromotions(_Wire):
 
 
 class WireFee(_Wire):
-    code: str | None = None
+    code: Text | None = None
     amount: Decimal | None = None
 
 
 class WireMedia(_Wire):
-    media_url: str | None = None  # may be relative to the instance (§5.5)
-    mime_type: str | None = None
-    type: str | None = None  # SMALL, MEDIUM, LARGE…
+    media_url: LongText | None = None  # may be relative to the instance (§5.5)
+    mime_type: Text | None = None
+    type: Text | None = None  # SMALL, MEDIUM, LARGE…
 
 
 class WireLine(_Wire, kw_only=True):
-    order_line_id: str | None = None
+    order_line_id: Text | None = None
     order_line_index: int | None = None
-    order_line_state: str | None = None
-    offer_sku: str | None = None  # the seller's SKU
-    product_sku: str | None = None  # the operator's
-    product_title: str | None = None
+    order_line_state: Text | None = None
+    offer_sku: Text | None = None  # the seller's SKU
+    product_sku: Text | None = None  # the operator's
+    product_title: LongText | None = None
     quantity: int
     price_unit: Decimal | None = None  # charged, after promotions
     origin_unit_price: Decimal | None = None
@@ -114,21 +120,21 @@ class WireLine(_Wire, kw_only=True):
 
 
 class WireOrder(_Wire, kw_only=True):
-    order_id: str
-    commercial_id: str | None = None
-    order_state: str | None = None
+    order_id: Text
+    commercial_id: Text | None = None
+    order_state: Text | None = None
     created_date: datetime | None = None
     last_updated_date: datetime | None = None
     shipping_deadline: datetime | None = None
-    currency_iso_code: str | None = None
-    payment_type: str | None = None
-    payment_type_legacy: str | None = msgspec.field(default=None, name="paymentType")  # deprecated spelling
-    payment_workflow: str | None = None
+    currency_iso_code: Text | None = None
+    payment_type: Text | None = None
+    payment_type_legacy: Text | None = msgspec.field(default=None, name="paymentType")  # deprecated spelling
+    payment_workflow: Text | None = None
     customer: WireCustomer | None = None
-    customer_notification_email: str | None = None  # anonymised alias (§5.3)
-    shipping_type_code: str | None = None
-    shipping_type_label: str | None = None
-    shipping_pudo_id: str | int | None = None
+    customer_notification_email: Text | None = None  # anonymised alias (§5.3)
+    shipping_type_code: Text | None = None
+    shipping_type_label: LongText | None = None
+    shipping_pudo_id: Text | int | None = None
     order_additional_fields: list[WireAdditionalField] | None = None
     promotions: WirePromotions | None = None
     price: Decimal | None = None

@@ -102,6 +102,17 @@ HOSTILE: dict[str, Callable[[dict[str, Any]], bytes]] = {
 }
 
 
+# What the quarantine says about each (a seller or an operator reads it to know what the marketplace sent).
+WHY = {
+    "nesting 5,000 levels deep": "recursion",
+    "invalid UTF-8 in a string": "utf-8",
+    "a quantity of 10^30": "quantity must be between 0 and 100,000",
+    "a price of 1e400": "Number out of range",
+    "a NUL character in the buyer's name": "NUL character",
+    "an 8 MiB string": "bytes, more than the 1048576 one order may take",
+}
+
+
 class HostileOctopia:
     """Token endpoint and ``GET /orders`` serving whatever pages the test sets, nothing else."""
 
@@ -166,26 +177,7 @@ async def _store(op: Any, url: str) -> Store:
     return store
 
 
-KNOWN_GAPS = {
-    "nesting 5,000 levels deep": "msgspec cannot split a page holding it into orders (its depth limit is ~1,000 "
-    "levels, envelope included): the whole page is refused, so the sync fails (cleanly, saying why) on every run",
-    "a quantity of 10^30": "no upper bound on quantities in the Octopia wire schema or the core model: stored as is",
-    "a NUL character in the buyer's name": "Postgres text and jsonb cannot hold U+0000: the page's transaction "
-    "fails, so the sync fails on every run (a poison order); nothing quarantines or cleans it",
-    "an 8 MiB string": "no size limit on one order or its fields below the 16 MiB page cap: stored as is",
-}
-
-
-def _cases() -> list[Any]:
-    return [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[name]))
-        if name in KNOWN_GAPS
-        else name
-        for name in HOSTILE
-    ]
-
-
-@pytest.mark.parametrize("case", _cases())
+@pytest.mark.parametrize("case", list(HOSTILE))
 async def test_a_hostile_order_is_quarantined_and_the_page_kept(
     case: str, octopia: tuple[HostileOctopia, str], pg_dsn: str, tmp_path: Path
 ) -> None:
@@ -206,16 +198,21 @@ async def test_a_hostile_order_is_quarantined_and_the_page_kept(
             "SELECT channel_order_id, length(raw) AS size, error FROM portside.quarantine WHERE store_id = $1", store.id
         )
         assert len(quarantined) == 1 and report.quarantined == 1, (case, quarantined)
-        assert quarantined[0]["error"], case
+        assert WHY[case] in quarantined[0]["error"], (case, quarantined[0]["error"][:300])
+        named = quarantined[0]["channel_order_id"] or ""  # named even when the order cannot be read whole
+        assert named.startswith("HOSTILE-") and b'"orderId":"%s"' % named.encode() in bad, (case, named)
+        assert quarantined[0]["size"] == len(bad), case  # the bytes as received, whole
 
 
 async def test_a_page_nested_past_the_decoders_limit_fails_the_sync_saying_why(
     octopia: tuple[HostileOctopia, str], pg_dsn: str, tmp_path: Path
 ) -> None:
-    """What holds today for the deep-nesting gap above: a clean, explained failure, never a RecursionError."""
+    """Nesting inside one order quarantines that order (above); nesting in the page's own envelope leaves
+    no order to quarantine: a clean, explained failure, never a RecursionError."""
     server, url = octopia
     goods = good_orders(2)
-    server.pages = [page_of([encode_item(goods[0]), HOSTILE["nesting 5,000 levels deep"](goods[1])])]
+    deep = b'{"meta":' + b"[" * 5000 + b"]" * 5000 + b',"itemsPerPage":2,"items":['
+    server.pages = [deep + b",".join(encode_item(o) for o in goods) + b"]}"]
     async with operator(portside_env(pg_dsn, new_secret_key(), tmp_path / "data")) as op:
         store = await _store(op, url)
         with pytest.raises(ChannelUnavailable, match="unreadable"):
