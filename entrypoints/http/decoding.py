@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import msgspec
 from aiohttp import web
 
+from portside.core.errors import ValidationFailed
 from portside.core.services.validation import convert_fields
 
 from .problems import ApiProblem
@@ -16,6 +17,39 @@ from .state import SETTINGS
 T = TypeVar("T")
 
 _json = msgspec.json.Decoder()  # untyped: the typed pass below names every bad field
+
+# Postgres stores no U+0000 in text or jsonb: a NUL reaching it fails the transaction (a 500). Every
+# value a client sends (JSON bodies, path and query parameters, bulk rows) is refused at the edge instead.
+NUL = "\x00"
+NUL_PROBLEM = "holds a NUL character (U+0000), which cannot be stored"
+NUL_KEY_PROBLEM = "a key holds a NUL character (U+0000), which cannot be stored"
+
+
+def nul_fields(data: object, prefix: str = "") -> dict[str, str]:
+    """Where decoded JSON ``data`` holds a NUL, by field path (``lines[0].title``) as validation names
+    fields; a key holding one is reported at its object. Iterative: the decoder's nesting is deep."""
+    found: dict[str, str] = {}
+    stack: list[tuple[str, object]] = [(prefix, data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                found[path or "body"] = NUL_PROBLEM
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if NUL in key:
+                    found[path or "body"] = NUL_KEY_PROBLEM
+                else:
+                    stack.append((f"{path}.{key}" if path else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+    return found
+
+
+def refuse_nul(problems: dict[str, str], what: str) -> None:
+    """Raise ValidationFailed (a 422 naming each field) when ``problems`` (from ``nul_fields``) has any."""
+    if problems:
+        raise ValidationFailed(f"invalid {what}: {'; '.join(f'{k}: {v}' for k, v in problems.items())}", problems)
 
 
 def _json_media(request: web.Request) -> None:
@@ -45,6 +79,8 @@ async def read_json(request: web.Request, kind: type[T], *, what: str = "request
             data = _json.decode(body)
         except msgspec.DecodeError as exc:
             raise ApiProblem(400, f"the body is not valid JSON: {exc}", slug="malformed-json") from None
+        if b"\\u0000" in body:  # the only way JSON text holds a NUL (a raw one is malformed)
+            refuse_nul(nul_fields(data), what)
     return convert_fields(data, kind, what=what)
 
 

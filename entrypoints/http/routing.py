@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -9,6 +10,8 @@ from typing import Any
 
 import msgspec
 from aiohttp import web
+
+from .decoding import NUL, NUL_PROBLEM, refuse_nul
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 JSON = "application/json"
@@ -70,7 +73,8 @@ def problem_statuses(op: Operation) -> list[int]:
     """Every error status ``op`` can answer, for its documentation."""
     statuses = {500, *op.problems}
     if not op.public:
-        statuses.add(401)
+        # 429: past the in-flight limit; 503: no database connection in time. Both carry Retry-After.
+        statuses.update({401, 429, 503})
     if op.path_params and not op.public:
         statuses.add(404)
     if op.body is not None or op.query is not None or op.path_params:
@@ -87,4 +91,22 @@ def add_routes(app: web.Application, operations: list[Operation]) -> None:
         if key in seen:
             raise ValueError(f"route declared twice: {op.method} {op.path}")
         seen.add(key)
-        app.router.add_route(op.method, op.path, op.handler, name=op.operation_id)
+        handler = _refusing_nul(op.handler) if 422 in problem_statuses(op) else op.handler
+        app.router.add_route(op.method, op.path, handler, name=op.operation_id)
+
+
+def _refusing_nul(handler: Handler) -> Handler:
+    """``handler`` behind a check of the path and query parameters: one holding a NUL (which Postgres
+    cannot store) is a 422 naming it, before the handler reads it. JSON bodies: ``decoding.read_json``."""
+
+    @functools.wraps(handler)
+    async def guarded(request: web.Request) -> web.StreamResponse:
+        params = [*request.match_info.items(), *request.query.items()]
+        if any(NUL in name or NUL in value for name, value in params):
+            refuse_nul(
+                {(name if NUL not in name else "query"): NUL_PROBLEM for name, value in params if NUL in name + value},
+                "path or query",
+            )
+        return await handler(request)
+
+    return guarded

@@ -11,7 +11,7 @@ from portside.core.services.catalog import upsert_products
 from portside.core.services.catalog_import import CatalogImport, ImportReport, OptionRow, ProductRow, product_of
 
 from ..bulk import LineTooLong, csv_records, json_lines
-from ..decoding import read_json
+from ..decoding import nul_fields, read_json
 from ..problems import ApiProblem
 from ..project import project
 from ..respond import json_response
@@ -77,6 +77,8 @@ async def bulk_upsert(request: web.Request) -> web.Response:
         async for row, cells in csv_records(request, limit=limit, check_header=_check_header):
             if isinstance(cells, str):
                 importer.reject(row, {"row": cells})
+            elif nul := nul_fields(cells):  # this route reads its body itself, not through read_json
+                importer.reject(row, nul)
             else:
                 await importer.add_csv(row, cells)
     else:
@@ -88,6 +90,9 @@ async def bulk_upsert(request: web.Request) -> web.Response:
                 data = _any_json.decode(line)
             except msgspec.DecodeError as exc:
                 importer.reject(row, {"row": f"not valid JSON: {exc}"})
+                continue
+            if nul := nul_fields(data):
+                importer.reject(row, nul)
                 continue
             await importer.add(row, data)
     return json_response(await importer.finish())
