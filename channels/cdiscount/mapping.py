@@ -17,6 +17,9 @@ from .statuses import DEFAULT_STATUS_MAPPING, SELLER_SUPPLY_MODE
 from .totals import order_money
 
 CHANNEL = "cdiscount"
+# Part of every order's wire fingerprint: bump it whenever the mapping below changes what an order
+# becomes, so the next sync maps every order again instead of trusting fingerprints made before.
+MAPPING_VERSION = b"cdiscount-mapping/1"
 NO_SELLER_LINE = "no line is shipped by the seller (every line is Fulfillment or Xdock)"
 
 
@@ -24,10 +27,20 @@ class MappingContext:
     """What mapping needs besides the payload: the store, its delivery-mode table, the currency
     default, and one line mapper per currency (with its memos)."""
 
-    __slots__ = ("_line_mappers", "default_currency", "modes", "order_id", "store_id")
+    __slots__ = ("_line_mappers", "default_currency", "fingerprint_seed", "modes", "order_id", "store_id")
 
-    def __init__(self, store_id: str, modes: DeliveryModes | None = None, default_currency: str = "EUR") -> None:
+    def __init__(
+        self,
+        store_id: str,
+        modes: DeliveryModes | None = None,
+        default_currency: str = "EUR",
+        *,
+        shaping_settings: bytes = b"",
+    ) -> None:
         self.store_id = store_id
+        # What an order's mapping depends on besides its payload: a change to any of it (the store's
+        # delivery-mode table, a new mapping version) must change every fingerprint.
+        self.fingerprint_seed = MAPPING_VERSION + b"\x1f" + store_id.encode() + b"\x1f" + shaping_settings
         self.order_id = StoreOrderIds(store_id)  # the core's order_id_for, faster
         self.modes = modes or DeliveryModes()
         self.default_currency = default_currency.upper()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+
+import msgspec
 
 from portside.adapters.http.json_split import (
     UNREADABLE,
@@ -85,20 +88,44 @@ def map_raw(raw: bytes, ctx: MappingContext) -> Order | SkippedOrder | MappingFa
         return _failure(raw, exc)
 
 
-def _assemble(
-    wires: list[WireOrder] | list[WireOrder | MappingFailure],
+Wires = list[WireOrder] | list[WireOrder | MappingFailure]
+
+
+def fingerprints(wires: Wires, ctx: MappingContext) -> dict[str, bytes]:
+    """Each decoded order's wire fingerprint: its typed wire form, with what shapes its mapping."""
+    encode, seed = _fingerprint_encoder.encode, ctx.fingerprint_seed
+    return {
+        str(wire.order_id).strip(): hashlib.blake2b(seed + encode(wire), digest_size=16).digest()
+        for wire in wires
+        if type(wire) is WireOrder
+    }
+
+
+_fingerprint_encoder = msgspec.json.Encoder(order="deterministic")
+
+
+def assemble(
+    wires: Wires,
     ctx: MappingContext,
     raw_at: Callable[[int], bytes],
+    *,
+    unchanged: set[str] | frozenset[str] = frozenset(),
+    prints: dict[str, bytes] | None = None,
 ) -> OrderPage:
-    """Map each decoded order; ``raw_at(i)`` gives order ``i``'s bytes, needed only for a failure."""
+    """Map each decoded order but the ``unchanged`` ones; ``raw_at(i)`` gives order ``i``'s bytes,
+    needed only for a failure. ``prints`` (from ``fingerprints``) go with the orders mapped."""
     orders: list[Order] = []
     failures: list[MappingFailure] = []
     skipped: list[SkippedOrder] = []
+    same: list[str] = []
     latest: datetime | None = None
     moment: datetime | None
     for index, wire in enumerate(wires):
         # Written for speed, this loop runs for every order (bench/).
-        if type(wire) is MappingFailure:
+        if unchanged and type(wire) is WireOrder and str(wire.order_id).strip() in unchanged:
+            same.append(str(wire.order_id).strip())
+            moment = _aware(wire.updated_at)
+        elif type(wire) is MappingFailure:
             failures.append(wire)
             moment = order_key(raw_at(index))[1]
         else:
@@ -118,11 +145,24 @@ def _assemble(
         # The cursor must not stop short of an order it received, mapped or not (OrderPage).
         if moment is not None and (latest is None or moment > latest):
             latest = moment
-    return OrderPage(orders=orders, failures=failures, skipped=skipped, max_updated_at=latest)
+    kept = (
+        {o.channel_order_id: prints[o.channel_order_id] for o in orders if o.channel_order_id in prints}
+        if prints
+        else {}
+    )
+    return OrderPage(
+        orders=orders, failures=failures, skipped=skipped, max_updated_at=latest, unchanged=same, fingerprints=kept
+    )
 
 
 def decode_page(body: bytes, ctx: MappingContext) -> OrderPage:
-    """A whole ``GET /orders`` body → OrderPage (raises PageUnreadable when the envelope is broken).
+    """A whole ``GET /orders`` body → OrderPage (raises PageUnreadable when the envelope is broken)."""
+    wires, raw_at = decode_wires(body)
+    return assemble(wires, ctx, raw_at)
+
+
+def decode_wires(body: bytes) -> tuple[Wires, Callable[[int], bytes]]:
+    """A ``GET /orders`` body's orders, decoded; and how to get order ``i``'s raw bytes (for quarantine).
 
     The page is first decoded in one typed pass, the fast path for the usual healthy page. When an
     order on it has a wrong type or cannot be read (nesting past msgspec's depth limit, invalid UTF-8),
@@ -137,7 +177,7 @@ def decode_page(body: bytes, ctx: MappingContext) -> OrderPage:
             pass
     if wires is None:
         raws = split_items(body)
-        return _assemble([_decode(raw) for raw in raws], ctx, raws.__getitem__)
+        return [_decode(raw) for raw in raws], raws.__getitem__
     split: list[bytes] = []
 
     def raw_at(index: int) -> bytes:
@@ -145,4 +185,4 @@ def decode_page(body: bytes, ctx: MappingContext) -> OrderPage:
             split.extend(split_items(body))
         return split[index]
 
-    return _assemble(wires, ctx, raw_at)
+    return wires, raw_at

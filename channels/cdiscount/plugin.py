@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import timedelta
 
+import msgspec
+
 from portside.channels.registry import ChannelDeps, decode_config
 from portside.core.model import OrderStatus, Store
 from portside.core.ports import ChannelBundle, ChannelCapabilities, ImportWindow
@@ -102,7 +104,10 @@ class CdiscountPlugin:
         tables = CarrierTables(settings.carrier_labels, settings.tracking_urls)
         carriers = CdiscountCarrierCatalog(client, conn.state, settings, tables, deps.clock.now)
         modes = DeliveryModes(settings.delivery_modes, settings.pickup_mode_keywords)
-        ctx = MappingContext(store.id, modes, settings.default_currency)
+        shaping = msgspec.json.encode(
+            [settings.delivery_modes, settings.pickup_mode_keywords, settings.default_currency], order="deterministic"
+        )
+        ctx = MappingContext(store.id, modes, settings.default_currency, shaping_settings=shaping)
         return ChannelBundle(
             source=CdiscountOrderSource(client, settings, ctx),
             notifier=CdiscountShipmentNotifier(client, carriers),

@@ -11,7 +11,7 @@ from portside.core.ports import KnownOrders, MappingFailure, OrderPage, SkippedO
 
 from .client import OctopiaClient, order_path
 from .mapping import MappingContext
-from .pages import PageUnreadable, decode_page, map_raw
+from .pages import PageUnreadable, assemble, decode_wires, fingerprints, map_raw
 from .settings import CdiscountSettings
 
 
@@ -49,19 +49,28 @@ class CdiscountOrderSource:
         while True:
             response = await self._client.get("/orders", {**base, "pageIndex": str(index)})
             try:
-                page = decode_page(response.body, self._ctx)
+                wires, raw_at = decode_wires(response.body)
             except PageUnreadable as exc:
                 raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
-            received = len(page.orders) + len(page.failures) + len(page.skipped)
-            ids = [o.channel_order_id for o in page.orders]
+            prints = fingerprints(wires, self._ctx) if known is not None else {}
+            # Orders stored from these very bytes are not mapped again (a re-sync's usual page).
+            same = await known.unchanged(prints) if known is not None and prints else set()
+            page = assemble(wires, self._ctx, raw_at, unchanged=same, prints=prints)
+            received = len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
+            ids = [o.channel_order_id for o in page.orders] + page.unchanged
             if received >= settings.page_size and ids and ids == previous_ids:
                 # Some APIs ignore the page index and answer the same page forever (pain points #5).
                 raise ChannelUnavailable(f"Octopia answered page {index} with the same orders as page {index - 1}")
             previous_ids = ids
             fresh = [o for o in page.orders if _is_news(o, seen)]
-            if fresh or page.failures or page.skipped:
+            if fresh or page.failures or page.skipped or page.unchanged:
                 yield OrderPage(
-                    orders=fresh, failures=page.failures, skipped=page.skipped, max_updated_at=page.max_updated_at
+                    orders=fresh,
+                    failures=page.failures,
+                    skipped=page.skipped,
+                    max_updated_at=page.max_updated_at,
+                    unchanged=page.unchanged,
+                    fingerprints=page.fingerprints,
                 )
             if received < settings.page_size:
                 return
