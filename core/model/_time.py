@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 
 def require_utc(value: datetime, field: str) -> datetime:
     """Return ``value`` converted to UTC, refusing naive datetimes (their offset is a guess)."""
+    if value.tzinfo is UTC:
+        return value  # the usual case, and a hot path: every order construction checks three dates
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{field} must be timezone-aware, got naive {value.isoformat()}")
     return value.astimezone(UTC)
