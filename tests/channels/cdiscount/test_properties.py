@@ -72,7 +72,7 @@ def test_every_octopia_status_maps_to_a_platform_status(status: str) -> None:
 
 # Any text but a NUL, which no order may hold (the database cannot store it: tests/channels/test_hostile_orders.py).
 @given(
-    status=st.text(st.characters(blacklist_characters="\x00"), max_size=20).filter(
+    status=st.text(st.characters(codec="utf-8", blacklist_characters="\x00"), max_size=20).filter(
         lambda s: s not in DEFAULT_STATUS_MAPPING
     )
 )
