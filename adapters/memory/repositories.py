@@ -261,7 +261,8 @@ class MemoryActivity(_Repo):
 
 class MemoryQuarantine(_Repo):
     async def add(self, payload: QuarantinedPayload) -> None:
-        self._t.quarantine.append(payload)
+        if all(kept.id != payload.id for kept in self._t.quarantine):
+            self._t.quarantine.append(payload)
 
     async def find(self, store_id: str, limit: int = 100) -> list[QuarantinedPayload]:
         found = [p for p in self._t.quarantine if p.store_id == store_id]

@@ -162,7 +162,10 @@ class ActivityRepository(Protocol):
 
 
 class QuarantineRepository(Protocol):
-    async def add(self, payload: QuarantinedPayload) -> None: ...
+    async def add(self, payload: QuarantinedPayload) -> None:
+        """Keep it, unless a payload with this id is kept already (the same bytes, read again)."""
+        ...
+
     async def find(self, store_id: str, limit: int = 100) -> list[QuarantinedPayload]: ...
 
 

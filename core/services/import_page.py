@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -24,7 +25,7 @@ from .acceptance import enqueue_decision, should_auto_accept
 from .catalog import enrich_from_catalog, skus_of
 from .enrichment import OrderEnricher
 from .hashing import content_hash
-from .ids import new_id
+from .ids import derived_id, new_id
 from .reconcile import is_stale, reconcile, resolve_status
 
 
@@ -112,7 +113,9 @@ async def store_page(
             tally.quarantined += 1
             await u.quarantine.add(
                 QuarantinedPayload(
-                    id=new_id(),
+                    # Derived from the bytes: the overlap of the next sync reads the same bad payload
+                    # again, and it is kept once (a changed payload is a new entry).
+                    id=derived_id("quarantine", store.id, hashlib.sha256(failure.raw).hexdigest()),
                     store_id=store.id,
                     channel_order_id=failure.channel_order_id,
                     raw=failure.raw,

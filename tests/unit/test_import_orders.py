@@ -179,6 +179,12 @@ async def test_malformed_payloads_are_quarantined_and_the_rest_go_on(store, chan
     # The cursor covers the quarantined payload too: it was received, and is kept for inspection.
     assert cursor is not None and cursor.updated_at == clock.now() - timedelta(minutes=50)
 
+    clock.advance(minutes=15)  # the overlap reads the same bad payload again: it is kept once
+    again = await sync(store, channel, storage, clock)
+    async with storage() as u:
+        kept = await u.quarantine.find(store.id)
+    assert again.quarantined == 1 and [k.id for k in kept] == [bad.id]
+
 
 async def test_catalog_fills_what_the_channel_left_out(store, channel, market, storage, clock) -> None:
     order = make_order(store.id, "K1", lines=2, skus=("MUG", "LAMP"), updated_at=clock.now() - timedelta(hours=1))

@@ -9,7 +9,8 @@ ON CONFLICT (store_id) DO UPDATE SET updated_at = EXCLUDED.updated_at;
 
 -- name: quarantine_add
 INSERT INTO portside.quarantine (id, store_id, channel_order_id, raw, error, received_at, sync_id)
-VALUES ($1, $2, $3, $4, $5, $6, $7);
+VALUES ($1, $2, $3, $4, $5, $6, $7)
+ON CONFLICT (id) DO NOTHING;
 
 -- name: quarantine_find
 SELECT id, store_id, channel_order_id, raw, error, received_at, sync_id
