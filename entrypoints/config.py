@@ -25,6 +25,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     worker_id: str | None = None  # defaults to host:pid
     db_pool_min: int = 2
     db_pool_max: int = 10
+    db_acquire_timeout_s: float = 5.0  # then StorageBusy: the API answers 503, the scheduler tries later
+    http_max_in_flight: int | None = None  # unset: 4 x db_pool_max; beyond it the API answers 429
     sync_overlap_s: int = 3600
     sync_look_back_days: int = 30
     sync_lease_s: int = 600
@@ -32,6 +34,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_batch: int = 50
     relay_concurrency: int = 10
     relay_max_attempts: int = 8
+    relay_lease_s: float = 120.0  # a dead relay's messages come back after this (see __post_init__)
     relay_poll_s: float = 1.0
     relay_backoff_s: float = 10.0  # first retry after 5-10 s, doubling up to relay_max_backoff_s
     relay_max_backoff_s: float = 3600.0
@@ -63,9 +66,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "events_poll_s",
             "housekeeping_s",
             "acceptance_sla_hours",
+            "db_acquire_timeout_s",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}: must be positive")
+        if self.http_max_in_flight is not None and self.http_max_in_flight < 1:
+            raise ValueError("http_max_in_flight: must be at least 1")
+        # A relay lease that lapses while its holder is still waiting for the marketplace hands the
+        # message to another relay, whose lookup may not see the first send yet: a duplicate. One
+        # delivery can be a lookup then a send, each up to one HTTP timeout, so the lease must cover
+        # two. The webhook timeout is the one this process knows; marketplace timeouts are per store
+        # (30 s by default: the default lease of 120 s covers two with room to spare).
+        if self.relay_lease_s < 2 * self.webhook_timeout_s:
+            raise ValueError(
+                f"relay_lease_s: must be at least twice PORTSIDE_WEBHOOK_TIMEOUT_S ({2 * self.webhook_timeout_s:g} s)"
+            )
         # A half-configured carrier would silently leave its pickup points unchecked: say so at start.
         if bool(self.mondial_relay_enseigne) != bool(self.mondial_relay_private_key):
             missing = "mondial_relay_private_key" if self.mondial_relay_enseigne else "mondial_relay_enseigne"

@@ -51,6 +51,7 @@ def relay_settings(settings: Settings) -> RelaySettings:
         batch=settings.relay_batch,
         concurrency=settings.relay_concurrency,
         max_attempts=settings.relay_max_attempts,
+        lease_s=settings.relay_lease_s,
         base_backoff_s=settings.relay_backoff_s,
         max_backoff_s=max(settings.relay_max_backoff_s, settings.relay_backoff_s),
     )
@@ -104,7 +105,16 @@ def build_api(app: Portside, metrics: Metrics, readiness: DatabaseReadiness, set
     from .http import BackgroundSyncs, build_http_app
 
     syncs = BackgroundSyncs(app, grace_s=settings.shutdown_grace_s)  # on-demand syncs stop like scheduled ones
-    return build_http_app(app, metrics=metrics, readiness=readiness, sync_launcher=syncs)
+    return build_http_app(
+        app, metrics=metrics, readiness=readiness, sync_launcher=syncs, max_in_flight=http_max_in_flight(settings)
+    )
+
+
+def http_max_in_flight(settings: Settings) -> int:
+    """``PORTSIDE_HTTP_MAX_IN_FLIGHT``, else four requests per pooled connection: a request holds a
+    connection for a fraction of its life (the rest is parsing, encoding and the network), so a few
+    per connection keep the pool busy; more would only queue for it, growing memory and latency."""
+    return settings.http_max_in_flight or 4 * settings.db_pool_max
 
 
 class StorageContainer(containers.DeclarativeContainer):
@@ -112,7 +122,9 @@ class StorageContainer(containers.DeclarativeContainer):
     dsn = providers.Resource(resources.database_dsn, settings)
     pool = providers.Resource(resources.database_pool, dsn, settings)
     cipher = providers.Singleton(resources.credentials_cipher, settings)
-    uow = providers.Singleton(PostgresUnitOfWorkFactory, pool, cipher=cipher)
+    uow = providers.Singleton(
+        PostgresUnitOfWorkFactory, pool, cipher=cipher, acquire_timeout_s=settings.provided.db_acquire_timeout_s
+    )
     readiness = providers.Singleton(DatabaseReadiness, pool)
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Self
 
 import asyncpg
 
+from portside.core.errors import StorageBusy, StorageUnavailable
 from portside.core.ports import (
     AccountRepository,
     ActivityRepository,
@@ -34,6 +35,7 @@ from .cipher import Cipher
 from .orders import PostgresOrders
 from .outbox import PostgresOutbox
 from .pickup import PostgresPickupCache
+from .pool import is_connection_failure
 from .session import Session
 from .shipments import PostgresCatalog, PostgresShipments
 from .stores import PostgresStores
@@ -46,6 +48,9 @@ class PostgresUnitOfWork:
 
     The transaction begins with the first query, and a new one with the first query after each
     ``commit``/``rollback``, so a unit of work may commit several times (e.g. once per page).
+
+    Entering waits at most ``acquire_timeout_s`` for a pooled connection (None: without limit), then
+    raises StorageBusy; a database out of reach raises StorageUnavailable. Either way nothing was done.
     """
 
     # Typed as the ports: the UnitOfWork protocol's attributes are settable, hence invariant.
@@ -66,16 +71,19 @@ class PostgresUnitOfWork:
     webhooks: WebhookRepository
     carrier_settings: CarrierSettingsRepository
 
-    def __init__(self, pool: asyncpg.Pool, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, cipher: Cipher | None = None, *, acquire_timeout_s: float | None = None
+    ) -> None:
         self._pool = pool
         self._cipher = cipher
+        self._acquire_timeout_s = acquire_timeout_s
         self._conn: asyncpg.Connection | None = None
         self._session: Session | None = None
 
     async def __aenter__(self) -> Self:
         if self._conn is not None:
             raise RuntimeError("this unit of work is already open; ask the factory for a new one")
-        self._conn = await self._pool.acquire()
+        self._conn = await self._acquire()
         session = self._session = Session(self._conn)
         self.stores = PostgresStores(session, self._cipher)
         self.orders = PostgresOrders(session)
@@ -94,6 +102,23 @@ class PostgresUnitOfWork:
         self.webhooks = PostgresWebhooks(session, self._cipher)
         self.carrier_settings = PostgresCarrierSettings(session, self._cipher)
         return self
+
+    async def _acquire(self) -> asyncpg.Connection:
+        # Without a bound, a saturated pool holds every caller (an API request, a scheduler pass)
+        # for as long as the slowest transaction: a typed, retryable refusal lets them back off.
+        timeout = self._acquire_timeout_s
+        try:
+            return await self._pool.acquire(timeout=timeout)
+        except TimeoutError:  # before OSError: a TimeoutError is one
+            waited = "in time" if timeout is None else f"within {timeout:g} s"
+            raise StorageBusy(f"no database connection came free {waited}; retry in a moment") from None
+        except Exception as exc:
+            if not is_connection_failure(exc):
+                raise
+            # The reason stays in the chain for the logs; the message may reach API clients.
+            raise StorageUnavailable(
+                f"the database cannot be reached ({type(exc).__name__}); retry in a moment"
+            ) from exc
 
     def _open_session(self) -> Session:
         if self._session is None:
@@ -120,14 +145,18 @@ class PostgresUnitOfWork:
 
 
 class PostgresUnitOfWorkFactory:
-    """Call it for a new unit of work on ``pool``; ``cipher`` seals store credentials at rest."""
+    """Call it for a new unit of work on ``pool``; ``cipher`` seals store credentials at rest;
+    ``acquire_timeout_s`` bounds the wait for a pooled connection (None: no bound)."""
 
-    def __init__(self, pool: asyncpg.Pool, *, cipher: Cipher | None = None) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool, *, cipher: Cipher | None = None, acquire_timeout_s: float | None = None
+    ) -> None:
         self.pool = pool
         self._cipher = cipher
+        self.acquire_timeout_s = acquire_timeout_s
 
     def __call__(self) -> PostgresUnitOfWork:
-        return PostgresUnitOfWork(self.pool, self._cipher)
+        return PostgresUnitOfWork(self.pool, self._cipher, acquire_timeout_s=self.acquire_timeout_s)
 
 
 if TYPE_CHECKING:

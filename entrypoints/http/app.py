@@ -13,6 +13,7 @@ from ..application import Portside
 from .auth import auth_middleware
 from .background import BackgroundSyncs
 from .contracts import HttpMetrics, ReadinessCheck, SyncLauncher
+from .limits import in_flight_limit
 from .openapi import build_document
 from .problems import problems_middleware
 from .respond import encode
@@ -87,13 +88,18 @@ def build_http_app(
     sync_launcher: SyncLauncher | None = None,
     max_body_bytes: int = MAX_BODY_BYTES,
     max_bulk_bytes: int = MAX_BULK_BYTES,
+    max_in_flight: int | None = None,
 ) -> web.Application:
     """The API over ``portside``. ``registry_names``: the channels new stores may use (default: every
     installed one). ``metrics``: observes each request and is served at /metrics (absent without it).
     ``readiness``: answers /readyz (default: the database answers). ``sync_launcher``: runs
-    ``POST /v1/stores/{id}/sync`` (default: a task in this process, under the store's lease)."""
-    # Outermost first: metrics see the final status, problems turn every error (auth's too) into JSON.
+    ``POST /v1/stores/{id}/sync`` (default: a task in this process, under the store's lease).
+    ``max_in_flight``: requests past this many at once are refused with 429 (default: no limit)."""
+    # Outermost first: metrics see the final status, problems turn every error (auth's too) into JSON,
+    # the in-flight limit refuses before auth spends a database connection on the key.
     middlewares: list[Middleware] = [problems_middleware, auth_middleware]
+    if max_in_flight is not None:
+        middlewares.insert(1, in_flight_limit(max_in_flight))
     if metrics is not None:
         middlewares.insert(0, _metrics_middleware(metrics))
     app = web.Application(middlewares=middlewares, client_max_size=max_body_bytes)

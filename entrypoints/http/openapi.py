@@ -106,7 +106,7 @@ def _responses(schemas: _Schemas, op: Operation) -> dict[str, Any]:
         }
         if status == 401:
             problem["headers"] = {"WWW-Authenticate": {"description": "Bearer challenge", "schema": {"type": "string"}}}
-        if status == 503:
+        if status in (429, 503):
             problem["headers"] = {
                 "Retry-After": {"description": "seconds to wait, when known", "schema": {"type": "string"}}
             }

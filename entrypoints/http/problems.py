@@ -17,6 +17,7 @@ from portside.core.errors import (
     Conflict,
     DirectoryError,
     NotFound,
+    StorageUnavailable,
     SyncAlreadyRunning,
     ValidationFailed,
 )
@@ -37,6 +38,7 @@ TITLES = {
     413: "Request too large",
     415: "Unsupported media type",
     422: "Invalid request",
+    429: "Too many requests, retry later",
     500: "Internal error",
     502: "Bad gateway",
     503: "Unavailable, retry later",
@@ -116,6 +118,10 @@ def from_exception(exc: BaseException, request: web.Request) -> web.Response:
         detail = f"the marketplace could not be reached or is busy ({exc}); retry later"
         return problem_response(
             503, detail, slug="channel-unavailable", request=request, headers=_retry_after(exc.retry_after)
+        )
+    if isinstance(exc, StorageUnavailable):  # refused before any change: retrying is safe
+        return problem_response(
+            503, str(exc), slug="storage-unavailable", request=request, headers=_retry_after(exc.retry_after)
         )
     if isinstance(exc, DirectoryError):
         if exc.retryable:

@@ -65,10 +65,14 @@ async def wait_for(
 
 # Settings ---------------------------------------------------------------------------------------------
 
+RELAY_LEASE_S = 3.0  # a killed relay's messages come back within the test
+
 FAST = {
     # Polls and backoffs in tenths of seconds; leases of a few seconds so a killed worker's work comes back
     # quickly. The tests wait for outcomes, never for these timers.
     "sync_poll_s": "0.2",
+    "relay_lease_s": str(RELAY_LEASE_S),
+    "webhook_timeout_s": "1.5",  # the relay lease must cover two
     "relay_poll_s": "0.1",
     "events_poll_s": "0.5",
     "housekeeping_s": "5",
@@ -82,7 +86,6 @@ FAST = {
     "db_pool_max": "4",
     "log_level": "INFO",
 }
-RELAY_LEASE_S = 3.0  # see worker_main.py: not a PORTSIDE_* setting
 
 
 def portside_env(database_url: str, secret_key: str, data_dir: Path, **overrides: str) -> dict[str, str]:
@@ -90,7 +93,6 @@ def portside_env(database_url: str, secret_key: str, data_dir: Path, **overrides
     env = {k: v for k, v in os.environ.items() if not k.startswith("PORTSIDE_")}
     values = {**FAST, "database_url": database_url, "secret_key": secret_key, "data_dir": str(data_dir), **overrides}
     env.update({f"PORTSIDE_{k.upper()}": v for k, v in values.items()})
-    env["RELIABILITY_RELAY_LEASE_S"] = str(RELAY_LEASE_S)
     env["PYTHONUNBUFFERED"] = "1"
     return env
 
