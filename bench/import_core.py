@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -19,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 from _postgres import admin_dsn, fresh_pool
+from import_e2e import peak_rss_kb  # VmHWM: ru_maxrss would carry this bench's own size into the child
 
 from portside.adapters.postgres.uow import PostgresUnitOfWorkFactory
 from portside.core.model import Order, Store
@@ -122,8 +122,7 @@ async def throughput(count: int) -> dict[str, float]:
 async def _peak_child(count: int) -> None:
     async with admin_dsn() as admin, fresh_pool(admin) as pool:
         await _sync(PostgresUnitOfWorkFactory(pool), StreamingSource(count))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"peak_kb": peak_kb}))
+    print(json.dumps({"peak_kb": peak_rss_kb()}))
 
 
 def peak_memory_kb(count: int) -> int:
