@@ -87,6 +87,13 @@ class MemoryOrders(_Repo):
             self._t.orders[order.id] = record
             self._t.order_keys[key] = order.id
 
+    async def insert_many(self, records: list[OrderRecord]) -> None:
+        for record in records:
+            order = record.order
+            if order.id in self._t.orders or (order.store_id, order.channel_order_id) in self._t.order_keys:
+                raise Conflict(f"order {order.channel_order_id} of store {order.store_id} is stored already")
+        await self.save_many(records)
+
     async def find(self, query: OrderQuery) -> list[OrderRecord]:
         def keep(record: OrderRecord) -> bool:
             order = record.order

@@ -6,6 +6,7 @@ import msgspec
 
 from portside.core.model import ActivityRecord
 
+from .pool import SCHEMA
 from .session import Repository
 
 
@@ -13,14 +14,13 @@ class PostgresActivity(Repository):
     async def add_many(self, records: list[ActivityRecord]) -> None:
         if not records:
             return
-        await self._execute(
-            "activity_add_many",
-            [r.id for r in records],
-            [r.order_id for r in records],
-            [r.store_id for r in records],
-            [r.kind.value for r in records],
-            [r.at for r in records],
-            [r.detail for r in records],
+        # COPY: activity is append-only, and a new order's first write brings one record each.
+        conn = await self._conn()
+        await conn.copy_records_to_table(
+            "activity",
+            records=[(r.id, r.order_id, r.store_id, r.kind.value, r.at, r.detail) for r in records],
+            columns=("id", "order_id", "store_id", "kind", "at", "detail"),
+            schema_name=SCHEMA,
         )
 
     async def claim_unpublished(self, *, limit: int) -> list[ActivityRecord]:

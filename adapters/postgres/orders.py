@@ -7,14 +7,29 @@ from collections.abc import Iterable
 import asyncpg
 import msgspec
 
+from portside.core.errors import Conflict
 from portside.core.model import Order
 from portside.core.ports import OrderQuery, OrderRecord
 
+from .pool import SCHEMA
 from .session import Repository
 
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Order)
 _FLAG_SEPARATOR = "\x1f"
+_ORDER_COLUMNS = (
+    "id",
+    "store_id",
+    "channel_order_id",
+    "status",
+    "channel_status",
+    "updated_at",
+    "modified_at",
+    "pickup_carrier",
+    "flags",
+    "content_hash",
+    "doc",
+)
 
 
 def _records(rows: Iterable[asyncpg.Record]) -> list[OrderRecord]:
@@ -60,6 +75,34 @@ class PostgresOrders(Repository):
             [r.content_hash for r in records],
             [encode(o).decode() for o in orders],
         )
+
+    async def insert_many(self, records: list[OrderRecord]) -> None:
+        if not records:
+            return
+        # COPY, not INSERT … ON CONFLICT: the bulk path Postgres has, about twice as fast per row for an
+        # import's new orders. The documents go through the pool's json codec (msgspec).
+        rows = [
+            (
+                r.order.id,
+                r.order.store_id,
+                r.order.channel_order_id,
+                r.order.status.value,
+                r.order.channel_status,
+                r.order.updated_at,
+                r.modified_at,
+                None if r.order.pickup_point is None else r.order.pickup_point.carrier.value,
+                list(r.order.flags),
+                r.content_hash,
+                r.order,
+            )
+            for r in records
+        ]
+        conn = await self._conn()
+        try:
+            async with conn.transaction():  # a savepoint: a refused COPY leaves the unit of work usable
+                await conn.copy_records_to_table("orders", records=rows, columns=_ORDER_COLUMNS, schema_name=SCHEMA)
+        except asyncpg.UniqueViolationError:
+            raise Conflict("an order being inserted as new is stored already (is another sync running?)") from None
 
     async def find(self, query: OrderQuery) -> list[OrderRecord]:
         after_at, after_id = query.after if query.after is not None else (None, None)

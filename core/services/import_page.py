@@ -126,7 +126,8 @@ async def store_page(
             )
         if prepared:
             stored = await u.orders.get_by_channel_ids(store.id, list(candidates), for_update=True)
-            records: list[OrderRecord] = []
+            updates: list[OrderRecord] = []
+            new: list[OrderRecord] = []
             activity: list[ActivityRecord] = []
             for order, (_, digest) in zip(prepared, candidates.values(), strict=True):
                 record = stored.get(order.channel_order_id)
@@ -135,9 +136,12 @@ async def store_page(
                     tally.unchanged += 1
                     continue
                 final = reconcile(order, previous)
-                records.append(OrderRecord(order=final, content_hash=digest, modified_at=now))
+                (updates if previous else new).append(OrderRecord(order=final, content_hash=digest, modified_at=now))
                 activity += await _account_for(u, store, final, previous, mapping, products, tally, now)
-            await u.orders.save_many(records)
+            # New orders take the bulk path: the rows were read locked just above, and only the store's
+            # lease holder creates orders, so none of them can appear meanwhile.
+            await u.orders.insert_many(new)
+            await u.orders.save_many(updates)
             await u.activity.add_many(activity)
         await u.commit()
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import msgspec
+import pytest
 
+from portside.core.errors import Conflict
 from portside.core.model import OrderFlag, OrderStatus, PickupCarrier, order_id_for
 from portside.core.ports import OrderQuery, OrderRecord, UnitOfWork, UnitOfWorkFactory
 from portside.testing.orders import make_order
@@ -27,6 +29,26 @@ async def _find(uow_factory: UnitOfWorkFactory, **query: object) -> list[str]:
 
 
 class OrderContract:
+    async def test_insert_many_stores_new_orders_and_refuses_stored_ones(self, uow_factory: UnitOfWorkFactory) -> None:
+        rich = msgspec.structs.replace(
+            make_order("s1", "NEW-1", lines=2, pickup=PickupCarrier.colissimo), flags=(OrderFlag.unknown_sku.value,)
+        )
+        records = [make_record(rich, modified_at=at(1)), make_record(make_order("s1", "NEW-2"), modified_at=at(2))]
+        await committed(uow_factory, lambda u: u.orders.insert_many(records))
+        await committed(uow_factory, lambda u: u.orders.insert_many([]))
+        assert await read(uow_factory, lambda u: u.orders.get(rich.id)) == records[0]
+        assert await read(uow_factory, lambda u: u.orders.get_hashes("s1", ["NEW-1", "NEW-2"])) == {
+            "NEW-1": records[0].content_hash,
+            "NEW-2": records[1].content_hash,
+        }
+        assert await read(uow_factory, lambda u: u.orders.list_flagged("s1", OrderFlag.unknown_sku.value, 10)) == [
+            records[0]
+        ]
+        again = [make_record(make_order("s1", "NEW-3")), make_record(rich, modified_at=at(9))]
+        with pytest.raises(Conflict):
+            await committed(uow_factory, lambda u: u.orders.insert_many(again))
+        assert await read(uow_factory, lambda u: u.orders.get_hashes("s1", ["NEW-3"])) == {}  # nothing of it kept
+
     async def test_round_trips_a_rich_order(self, uow_factory: UnitOfWorkFactory) -> None:
         order = msgspec.structs.replace(
             make_order("s1", "CD-1", lines=3, pickup=PickupCarrier.mondial_relay),
