@@ -10,11 +10,26 @@ from .pool import SCHEMA
 from .session import Repository
 
 
+_COPY_FROM = 32
+
+
 class PostgresActivity(Repository):
     async def add_many(self, records: list[ActivityRecord]) -> None:
         if not records:
             return
-        # COPY: activity is append-only, and a new order's first write brings one record each.
+        if len(records) < _COPY_FROM:
+            await self._execute(
+                "activity_add_many",
+                [r.id for r in records],
+                [r.order_id for r in records],
+                [r.store_id for r in records],
+                [r.kind.value for r in records],
+                [r.at for r in records],
+                [r.detail for r in records],
+            )
+            return
+        # COPY for an import page's records (one per new order); for a few, COPY's own protocol
+        # exchange costs more than one INSERT.
         conn = await self._conn()
         await conn.copy_records_to_table(
             "activity",
