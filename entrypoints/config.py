@@ -31,6 +31,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sync_look_back_days: int = 30
     sync_lease_s: int = 600
     sync_concurrency: int = 4
+    sync_retry_s: float = 30.0  # first retry after a transient failure, doubling up to the store's interval
     relay_batch: int = 50
     relay_concurrency: int = 10
     relay_max_attempts: int = 8
@@ -67,6 +68,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             "housekeeping_s",
             "acceptance_sla_hours",
             "db_acquire_timeout_s",
+            "sync_retry_s",
         ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name}: must be positive")

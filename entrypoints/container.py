@@ -97,6 +97,7 @@ def build_scheduler(app: Portside, settings: Settings) -> Scheduler:
         housekeeping_s=settings.housekeeping_s,
         acceptance_sla=timedelta(hours=settings.acceptance_sla_hours),
         sync_lease_s=float(settings.sync_lease_s),
+        sync_retry_s=settings.sync_retry_s,
         shutdown_grace_s=settings.shutdown_grace_s,
     )
 

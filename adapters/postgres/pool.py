@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import asyncpg
@@ -26,6 +27,24 @@ def is_connection_failure(exc: BaseException) -> bool:
     if isinstance(exc, asyncpg.InterfaceError):
         return "connection is closed" in str(exc)
     return isinstance(exc, _CONNECTION_FAILURES)
+
+
+class _OneLineReconnects(logging.Filter):
+    """asyncpg logs a full traceback each time it fails to reopen the pool's minimum connections, every
+    few seconds while the database is down: the reason fits on the line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        if exc is not None and is_connection_failure(exc):
+            record.msg, record.args = f"{record.getMessage()} ({type(exc).__name__}: {exc})", None
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def _quiet_reconnects() -> None:
+    logger = logging.getLogger("asyncpg.pool")
+    if not any(isinstance(f, _OneLineReconnects) for f in logger.filters):
+        logger.addFilter(_OneLineReconnects())
 
 
 # jsonb's binary wire format is a version byte (1) followed by the JSON text.
@@ -68,6 +87,7 @@ async def create_pool(
     **kwargs: Any,
 ) -> asyncpg.Pool:
     """Open a pool on ``dsn``; the caller closes it (``await pool.close()``)."""
+    _quiet_reconnects()
     server_settings = {
         "search_path": f"{SCHEMA},public",
         "application_name": application_name,

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import timedelta
 
 from ..application import Portside
 from .acceptance_sla import check_acceptance_sla
+from .outage import PassFailures
 from .timing import sleep_or_stop
-
-log = logging.getLogger("portside.scheduler")
 
 
 class Housekeeping:
@@ -18,6 +16,8 @@ class Housekeeping:
         self.app = app
         self.every_s = every_s
         self.acceptance_sla = acceptance_sla
+        self._sla_failures = PassFailures("acceptance SLA check")
+        self._depth_failures = PassFailures("outbox depth check")
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -29,11 +29,15 @@ class Housekeeping:
         try:
             sla = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=self.acceptance_sla)
             app.observer.acceptance_overdue(sla.overdue, len(sla.newly_breached))
-        except Exception:
-            log.exception("acceptance SLA check failed; retrying")
+        except Exception as exc:
+            self._sla_failures.failed(exc)
+        else:
+            self._sla_failures.succeeded()
         try:
             async with app.uow() as u:
                 depth = await u.outbox.depth(now=app.clock.now())
             app.observer.outbox_depth(depth)
-        except Exception:
-            log.exception("could not read the outbox depth; retrying")
+        except Exception as exc:
+            self._depth_failures.failed(exc)
+        else:
+            self._depth_failures.succeeded()

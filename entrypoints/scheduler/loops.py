@@ -7,15 +7,13 @@ Store syncs, outbox messages and unpublished events are all leased or locked in 
 from __future__ import annotations
 
 import asyncio
-import logging
 from datetime import timedelta
 
 from ..application import Portside
 from .housekeeping import Housekeeping
+from .outage import PassFailures
 from .syncs import SyncLoop
 from .timing import sleep_or_stop
-
-log = logging.getLogger("portside.scheduler")
 
 
 class Scheduler:
@@ -30,6 +28,7 @@ class Scheduler:
         housekeeping_s: float = 30.0,
         acceptance_sla: timedelta = timedelta(hours=24),
         sync_lease_s: float = 600.0,
+        sync_retry_s: float = 30.0,
         shutdown_grace_s: float = 30.0,
     ) -> None:
         self.app = app
@@ -40,6 +39,7 @@ class Scheduler:
             concurrency=sync_concurrency,
             poll_s=sync_poll_s,
             lease_s=sync_lease_s,
+            retry_s=sync_retry_s,
             shutdown_grace_s=shutdown_grace_s,
         )
         self.housekeeping = Housekeeping(app, every_s=housekeeping_s, acceptance_sla=acceptance_sla)
@@ -53,22 +53,28 @@ class Scheduler:
         )
 
     async def _relay_loop(self, stop: asyncio.Event) -> None:
+        failures = PassFailures("outbox relay")
         while not stop.is_set():
             try:
                 report = await self.app.relay_once()
-            except Exception:
-                log.exception("outbox relay pass failed; retrying")
+            except Exception as exc:
+                failures.failed(exc)
                 report = None
+            else:
+                failures.succeeded()
             if report is None or report.claimed == 0:
                 await sleep_or_stop(stop, self.relay_poll_s)
 
     async def _events_loop(self, stop: asyncio.Event) -> None:
         batch = 500
+        failures = PassFailures("event publishing")
         while not stop.is_set():
             try:
                 report = await self.app.publish_events(batch=batch)
-            except Exception:
-                log.exception("event publishing pass failed; retrying")
+            except Exception as exc:
+                failures.failed(exc)
                 report = None
+            else:
+                failures.succeeded()
             if report is None or report.records < batch:  # a full batch means more are waiting
                 await sleep_or_stop(stop, self.events_poll_s)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from portside.adapters.memory import MemoryStorage
 from portside.entrypoints.config import ConfigError, load_settings
-from portside.entrypoints.container import http_max_in_flight, relay_settings
+from portside.entrypoints.container import build_scheduler, http_max_in_flight, relay_settings
+from portside.testing.fake_channel import FakeChannelPlugin
+
+from .helpers import make_app
 
 
 def test_defaults_bound_every_wait() -> None:
@@ -31,8 +35,15 @@ def test_the_relay_lease_is_a_setting_and_covers_two_http_timeouts() -> None:
     [
         ({"PORTSIDE_DB_ACQUIRE_TIMEOUT_S": "0"}, "PORTSIDE_DB_ACQUIRE_TIMEOUT_S"),
         ({"PORTSIDE_HTTP_MAX_IN_FLIGHT": "0"}, "PORTSIDE_HTTP_MAX_IN_FLIGHT"),
+        ({"PORTSIDE_SYNC_RETRY_S": "-1"}, "PORTSIDE_SYNC_RETRY_S"),
     ],
 )
 def test_bad_values_name_the_variable(environ: dict[str, str], variable: str) -> None:
     with pytest.raises(ConfigError, match=variable):
         load_settings(environ)
+
+
+def test_the_sync_retry_reaches_the_scheduler() -> None:
+    app = make_app(MemoryStorage(), FakeChannelPlugin())
+    scheduler = build_scheduler(app, load_settings({"PORTSIDE_SYNC_RETRY_S": "12"}))
+    assert scheduler.syncs.retry_s == 12.0

@@ -71,6 +71,7 @@ FAST = {
     # Polls and backoffs in tenths of seconds; leases of a few seconds so a killed worker's work comes back
     # quickly. The tests wait for outcomes, never for these timers.
     "sync_poll_s": "0.2",
+    "sync_retry_s": "0.5",
     "relay_lease_s": str(RELAY_LEASE_S),
     "webhook_timeout_s": "1.5",  # the relay lease must cover two
     "relay_poll_s": "0.1",

@@ -85,7 +85,7 @@ async def test_kill_9_mid_import_loses_and_duplicates_nothing(env: dict[str, str
                 converged,
                 timeout=120,
                 what=f"the restarted worker to catch up (seed {SEED})",
-                diagnose=lambda: _diagnose(op, store.id, procs),
+                diagnose=lambda: _diagnose(op, store.id, procs, expected),
             )
             assert final.alive(), final.output()
             assert not await differences(op.pool, store.id, imported_orders(sandbox)), SEED
@@ -94,9 +94,13 @@ async def test_kill_9_mid_import_loses_and_duplicates_nothing(env: dict[str, str
             )
             newest = max(o["updatedAt"] for o in sandbox.state.store.all())
             assert cursor == datetime.fromisoformat(newest.replace("Z", "+00:00")), SEED
-            # Killed syncs left reports that never finished: proof the kills landed mid-import.
+            # Killed syncs left reports that never finished (proof the kills landed mid-import); the next
+            # sync of the store closed each as interrupted, saying when and why: none stays running.
             all_reports = await reports(op.pool, store.id)
-            assert [r for r in all_reports if not r.get("finished_at")], f"no kill landed mid-sync (seed {SEED})"
+            interrupted = [r for r in all_reports if r.get("outcome") == "interrupted"]
+            assert interrupted, f"no kill landed mid-sync (seed {SEED})"
+            assert all(r.get("finished_at") and "stopped before it ended" in r["error"] for r in interrupted), SEED
+            assert not [r for r in all_reports if r.get("outcome") == "running"], SEED
             # Nobody took a dead worker's lease before it lapsed.
             assert dead_leases, SEED
             for killed_at, lease_end in dead_leases:
@@ -222,12 +226,20 @@ async def test_a_dead_relays_message_comes_back_as_unknown_outcome(pg_uow_factor
 # helpers -------------------------------------------------------------------------------------------------
 
 
-async def _diagnose(op, store_id: str, procs) -> str:  # type: ignore[no-untyped-def]
-    """What a failed wait shows: the store's lease, its sync runs, how many orders it holds, the logs."""
+async def _diagnose(op, store_id: str, procs, expected=None) -> str:  # type: ignore[no-untyped-def]
+    """What a failed wait shows: the store's lease, its sync runs, how many orders it holds (and how they
+    differ from the marketplace's, when given), the logs."""
     runs = [(r.get("outcome"), r.get("started_at"), r.get("error")) for r in await reports(op.pool, store_id)]
     held = len((await differences(op.pool, store_id, {})).get("unexpected", []))
     lease = await lease_of(op.pool, store_id)
-    return f"lease: {lease}\nruns: {runs}\norders held: {held}\n{procs.output()[-6000:]}"
+    differ = ""
+    if expected is not None:
+        found = await differences(op.pool, store_id, expected)
+        differ = "\n".join(
+            f"{kind}: {len(v)}, e.g. {list(v.items())[:3] if isinstance(v, dict) else v[:3]}"
+            for kind, v in found.items()
+        )
+    return f"lease: {lease}\nruns: {runs}\norders held: {held}\n{differ}\n{procs.output()[-6000:]}"
 
 
 def _at(value: str) -> datetime:

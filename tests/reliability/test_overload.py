@@ -204,7 +204,7 @@ async def test_a_request_that_cannot_get_a_database_connection_is_refused_not_he
             return http.post(f"{base}/v1/orders/{order_id}/shipments", json=body, headers=headers)
 
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as http:
-            await it.serve(http)
+            serve = await it.serve(http)
             # A long transaction (a migration, a slow report) holds two orders' rows: a shipment for each
             # holds one of the service's 2 connections while it waits for the lock.
             async with op.pool.acquire() as blocker, blocker.transaction():
@@ -250,6 +250,8 @@ async def test_a_request_that_cannot_get_a_database_connection_is_refused_not_he
         await wait_for(delivered, timeout=60, what="the three shipments to be notified")
         parcels = it.sandbox.state.snapshot()["parcels"]
         assert [parcels.get(c) for c in channel_ids] == [1, 1, 1]
+        # The scheduler met the saturated pool too: it said so in a line, never with a traceback.
+        assert "Traceback" not in serve.output(), serve.output()[-5000:]
 
 
 async def _is(count: Any, expected: int) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from portside.core.model import Store
+from portside.core.model import Store, SyncReport
+from portside.core.ports import UnitOfWork
 from portside.core.services.stores import StoreChanges, StoreDraft, connect_store, update_store
 from portside.core.services.tenancy import owned_store
 
@@ -13,13 +14,19 @@ from ..decoding import read_json
 from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
-from ..schemas.stores import StoreCreate, StoreJson, StoreList, StorePatch
+from ..schemas.stores import StoreCreate, StoreJson, StoreList, StorePatch, SyncReportJson
 from ..state import PORTSIDE, account_id
 
 
-def store_json(store: Store) -> StoreJson:
+def store_json(store: Store, last_sync: SyncReport | None = None) -> StoreJson:
     # StoreJson has no credentials field: no route ever returns them.
-    return project(StoreJson, store, settings=dict(store.settings))
+    latest = None if last_sync is None else project(SyncReportJson, last_sync)
+    return project(StoreJson, store, settings=dict(store.settings), last_sync=latest)
+
+
+async def last_sync(u: UnitOfWork, store_id: str) -> SyncReport | None:
+    reports = await u.sync_reports.find(store_id, limit=1)
+    return reports[0] if reports else None
 
 
 async def create_store(request: web.Request) -> web.Response:
@@ -39,13 +46,15 @@ async def create_store(request: web.Request) -> web.Response:
 async def list_stores(request: web.Request) -> web.Response:
     async with request.app[PORTSIDE].uow() as u:
         stores = await u.stores.find(account_id=account_id(request))
-    return json_response(StoreList(items=[store_json(s) for s in stores]))
+        items = [store_json(s, await last_sync(u, s.id)) for s in stores]
+    return json_response(StoreList(items=items))
 
 
 async def get_store(request: web.Request) -> web.Response:
     async with request.app[PORTSIDE].uow() as u:
         store = await owned_store(u, account_id(request), request.match_info["id"])
-    return json_response(store_json(store))
+        latest = await last_sync(u, store.id)
+    return json_response(store_json(store, latest))
 
 
 async def _change(request: web.Request, changes: StoreChanges) -> web.Response:
@@ -59,7 +68,9 @@ async def _change(request: web.Request, changes: StoreChanges) -> web.Response:
         uow=app.uow,
         clock=app.clock,
     )
-    return json_response(store_json(store))
+    async with app.uow() as u:
+        latest = await last_sync(u, store.id)
+    return json_response(store_json(store, latest))
 
 
 async def patch_store(request: web.Request) -> web.Response:

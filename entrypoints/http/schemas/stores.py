@@ -44,6 +44,8 @@ class StoreJson(msgspec.Struct, frozen=True, kw_only=True):
     sync_interval_s: int
     active: bool
     created_at: UtcTime
+    # The latest sync: its outcome and, when it failed, why (e.g. the marketplace refused the credentials).
+    last_sync: SyncReportJson | None = None
 
 
 class StoreList(msgspec.Struct, frozen=True, kw_only=True):
@@ -67,7 +69,7 @@ class SyncReportJson(msgspec.Struct, frozen=True, kw_only=True):
     id: str
     started_at: UtcTime
     finished_at: UtcTime | None
-    outcome: str  # running | completed | failed
+    outcome: str  # running | completed | failed | interrupted (its process died; the next sync resumed)
     error: str | None
     since: UtcTime | None
     pages: int
