@@ -22,6 +22,10 @@ from portside.entrypoints.metrics import Metrics
         ({"PORTSIDE_COLISSIMO_PASSWORD": "x"}, "PORTSIDE_COLISSIMO_ACCOUNT"),
         ({"PORTSIDE_EVENTS_POLL_S": "0"}, "PORTSIDE_EVENTS_POLL_S"),
         ({"PORTSIDE_ACCEPTANCE_SLA_HOURS": "soon"}, "PORTSIDE_ACCEPTANCE_SLA_HOURS"),
+        ({"PORTSIDE_DB_ACQUIRE_TIMEOUT_S": "0"}, "PORTSIDE_DB_ACQUIRE_TIMEOUT_S"),
+        ({"PORTSIDE_HTTP_MAX_IN_FLIGHT": "0"}, "PORTSIDE_HTTP_MAX_IN_FLIGHT"),
+        ({"PORTSIDE_SYNC_RETRY_S": "-1"}, "PORTSIDE_SYNC_RETRY_S"),
+        ({"PORTSIDE_RELAY_LEASE_S": "15"}, "PORTSIDE_RELAY_LEASE_S"),  # under twice the webhook timeout
     ],
 )
 def test_bad_configuration_names_the_variable(environ: dict[str, str], variable: str) -> None:

@@ -5,23 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
-import msgspec
 import pytest
 
 from portside.adapters.memory import MemoryStorage
 from portside.core.errors import StorageBusy, StorageUnavailable
-from portside.core.model import Store
-from portside.core.ports import ChannelBundle, OrderPage
 from portside.entrypoints.scheduler import Scheduler
 from portside.entrypoints.scheduler.outage import PassFailures
 from portside.entrypoints.scheduler.syncs import SyncLoop
 from portside.testing.fake_channel import FakeChannelPlugin
 
-from .helpers import add_store, make_app
+from .helpers import FailingPlugin, add_store, claim, make_app
 
 
 class Clock:
@@ -114,41 +110,19 @@ async def test_scheduler_loops_ride_out_an_outage_quietly(caplog: pytest.LogCapt
         assert len(said) == 2 and "unavailable" in said[0] and "answers again" in said[1], said
 
 
-class OutageMidSync:
-    """An order source whose first page meets a database outage: the import cannot record its failure."""
-
-    def __init__(self, storage: DownStorage) -> None:
-        self.storage = storage
-
-    async def pages(self, updated_since: datetime, *, known: object = None) -> AsyncIterator[OrderPage]:
-        self.storage.down = True
-        asyncio.get_running_loop().call_later(0.2, setattr, self.storage, "down", False)
-        raise ConnectionResetError(104, "Connection reset by peer")
-        yield
-
-    async def fetch_order(self, channel_order_id: str) -> Any:
-        raise AssertionError("not used")
-
-
-class OutagePlugin(FakeChannelPlugin):
-    def __init__(self, storage: DownStorage) -> None:
-        super().__init__()
-        self.storage = storage
-
-    def build(self, store: Store, deps: object) -> ChannelBundle:
-        return msgspec.structs.replace(super().build(store, deps), source=OutageMidSync(self.storage))
-
-
 async def test_a_sync_cut_by_an_outage_releases_its_lease_once_the_database_is_back() -> None:
     storage = DownStorage(MemoryStorage())
+
+    def outage() -> Exception:  # on the first page: the import cannot even record its failure
+        storage.down = True
+        asyncio.get_running_loop().call_later(0.2, setattr, storage, "down", False)
+        return ConnectionResetError(104, "Connection reset by peer")
+
     store = await add_store(storage.storage, interval=900)
-    app = make_app(storage.storage, OutagePlugin(storage))
+    app = make_app(storage.storage, FailingPlugin(outage))
     app.uow = storage
     loop = SyncLoop(app, concurrency=1, poll_s=1, lease_s=600, shutdown_grace_s=1, retry_s=30)
-    async with storage() as u:
-        await u.sync_leases.schedule(store.id, app.clock.now())
-        (claimed,) = await u.sync_leases.claim_due(owner="w1", now=app.clock.now(), ttl_s=600, limit=1)
-        await u.commit()
+    claimed = await claim(storage, store.id, owner="w1", now=app.clock.now())
 
     await asyncio.wait_for(loop._sync(claimed, "w1"), timeout=10)
 

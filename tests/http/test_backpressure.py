@@ -9,20 +9,18 @@ from collections.abc import AsyncIterator
 from types import TracebackType
 from typing import Any
 
-import msgspec
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
 from portside.adapters.memory import MemoryStorage
 from portside.core.errors import ChannelAuthFailed, StorageBusy
-from portside.core.model import Store
-from portside.core.ports import ChannelBundle
 from portside.entrypoints.application import Portside
 from portside.entrypoints.http import build_http_app
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.fake_directory import FakeDirectory
 
+from ..entrypoints.helpers import FailingPlugin
 from .conftest import build_portside
 from .support import Api, Snapshot, connect_store, make_tenant
 
@@ -124,29 +122,11 @@ async def test_no_database_connection_in_time_is_a_503_saying_when_to_retry(
         assert (await alice.api.get("/v1/orders")).status == 200
 
 
-class RefusedSource:
-    async def pages(self, updated_since: Any, *, known: Any = None) -> AsyncIterator[Any]:
-        raise ChannelAuthFailed("the marketplace refused the client secret; update the store's credentials")
-        yield  # an async generator that fails on its first page
-
-    async def fetch_order(self, channel_order_id: str) -> Any:
-        raise AssertionError("not used")
-
-
-class RevocablePlugin(FakeChannelPlugin):
-    """The fake channel, whose marketplace refuses the store's credentials once ``revoked``."""
-
-    revoked = False
-
-    def build(self, store: Store, deps: object) -> ChannelBundle:
-        bundle = super().build(store, deps)
-        return msgspec.structs.replace(bundle, source=RefusedSource()) if self.revoked else bundle
-
-
 async def test_a_store_shows_its_last_sync_and_why_it_failed(
     storage: MemoryStorage, clock: FixedClock, directory: FakeDirectory
 ) -> None:
-    plugin = RevocablePlugin()
+    refused = "the marketplace refused the client secret; update the store's credentials"
+    plugin = FailingPlugin(lambda: ChannelAuthFailed(refused), failing=False)
     portside = build_portside(storage, clock, plugin, directory)
     async with TestClient(TestServer(build_http_app(portside), host="127.0.0.1")) as client:
         alice = await make_tenant(portside, await Api.connect(client), "Alice")
@@ -155,7 +135,7 @@ async def test_a_store_shows_its_last_sync_and_why_it_failed(
         assert (await portside.sync_store(store["id"])).outcome == "completed"
 
         clock.advance(minutes=15)
-        plugin.revoked = True  # the seller changed the secret on the marketplace
+        plugin.failing = True  # the seller changed the secret on the marketplace
         portside.channels.forget(store["id"])
         with pytest.raises(ChannelAuthFailed):
             await portside.sync_store(store["id"])

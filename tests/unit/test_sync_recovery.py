@@ -4,22 +4,17 @@ at its usual time after a refusal."""
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-
-import msgspec
 
 from portside.adapters.memory import MemoryStorage
 from portside.core.errors import ChannelAuthFailed, ChannelUnavailable, StorageBusy, StorageUnavailable
 from portside.core.model import Store, SyncReport
-from portside.core.ports import ChannelBundle, OrderPage
 from portside.entrypoints.scheduler.retry import failures_in_a_row, retry_delay
 from portside.entrypoints.scheduler.syncs import SyncLoop
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
-from portside.testing.orders import generate_orders
 
-from ..entrypoints.helpers import add_store, make_app
+from ..entrypoints.helpers import FailingPlugin, add_store, claim, make_app
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
 
@@ -73,42 +68,13 @@ def test_failures_in_a_row_counts_back_to_the_last_completed_sync() -> None:
     assert failures_in_a_row([]) == 0
 
 
-class BrokenSource:
-    def __init__(self, error: Exception) -> None:
-        self.error = error
-
-    async def pages(self, updated_since: datetime, *, known: object = None) -> AsyncIterator[OrderPage]:
-        raise self.error
-        yield  # an async generator that fails on its first page
-
-    async def fetch_order(self, channel_order_id: str) -> object:
-        raise self.error
-
-
-class FailingPlugin(FakeChannelPlugin):
-    """The fake channel whose order source fails with ``error``."""
-
-    def __init__(self, error: Exception) -> None:
-        super().__init__()
-        self.error = error
-
-    def build(self, store: Store, deps: object) -> ChannelBundle:
-        return msgspec.structs.replace(super().build(store, deps), source=BrokenSource(self.error))
-
-
 async def _scheduled_sync(error: Exception) -> tuple[MemoryStorage, Store, timedelta]:
     """One scheduled sync of a store whose marketplace fails with ``error``: the delay to its next run."""
-    storage, plugin = MemoryStorage(), FailingPlugin(error)
+    storage, plugin = MemoryStorage(), FailingPlugin(lambda: error)
     store = await add_store(storage, interval=900)
-    plugin.market(store.id).put(*generate_orders(store.id, 3, seed=1, start=NOW - timedelta(days=1)))
-    clock = FixedClock(NOW)
-    app = make_app(storage, plugin, clock=clock)
+    app = make_app(storage, plugin, clock=FixedClock(NOW))
     loop = SyncLoop(app, concurrency=1, poll_s=1, lease_s=600, shutdown_grace_s=1, retry_s=30)
-    async with storage() as u:
-        await u.sync_leases.schedule(store.id, NOW)
-        (claimed,) = await u.sync_leases.claim_due(owner="w1", now=NOW, ttl_s=600, limit=1)
-        await u.commit()
-    await loop._sync(claimed, "w1")
+    await loop._sync(await claim(storage, store.id, owner="w1", now=NOW), "w1")
     lease = storage.tables.sync_leases[store.id]
     assert lease.lease_owner is None  # released either way
     assert lease.next_run_at is not None
