@@ -118,6 +118,9 @@ class MemoryUnitOfWork:
         self._storage.tables = self._working
         self._bind(self._working.snapshot())
 
+    def relax_durability(self) -> None:
+        pass  # memory is never durable
+
     async def rollback(self) -> None:
         if self._working is None:
             raise RuntimeError("unit of work is not open")

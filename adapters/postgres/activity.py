@@ -9,7 +9,6 @@ from portside.core.model import ActivityRecord
 from .pool import SCHEMA
 from .session import Repository
 
-
 _COPY_FROM = 32
 
 

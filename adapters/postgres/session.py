@@ -18,11 +18,16 @@ class Session:
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
         self._tx: Transaction | None = None
+        self.relaxed = False  # commits need not wait for the WAL flush (UnitOfWork.relax_durability)
 
     async def connection(self) -> asyncpg.Connection:
         if self._tx is None:
             self._tx = self._conn.transaction()
             await self._tx.start()
+            if self.relaxed:
+                # Postgres keeps transactions atomic and in order; only the wait for the disk goes. A
+                # later synchronous commit (the sync's cursor, a claim) flushes these with it.
+                await self._conn.execute("SET LOCAL synchronous_commit TO off")
         return self._conn
 
     @property

@@ -128,6 +128,9 @@ class PostgresUnitOfWork:
     async def commit(self) -> None:
         await self._open_session().commit()
 
+    def relax_durability(self) -> None:
+        self._open_session().relaxed = True
+
     async def rollback(self) -> None:
         await self._open_session().rollback()
 

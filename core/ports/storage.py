@@ -298,6 +298,13 @@ class UnitOfWork(Protocol):
 
     async def commit(self) -> None: ...
     async def rollback(self) -> None: ...
+    def relax_durability(self) -> None:
+        """This unit's commits may be lost by a crash that follows them (never half of one, and never
+        one without those before it), because what it writes is redone on its own if lost (an import
+        page: re-read from the cursor; a relay settlement: the lapsed claim makes it checked and
+        settled again). The storage may then skip waiting for each commit to reach the disk."""
+        ...
+
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None

@@ -172,6 +172,9 @@ async def _settle(
         else:
             report.retrying += 1
     async with uow() as u:
+        # Lost to a crash, a settlement is redone: the claim (durable) lapses and the message is checked
+        # on the channel. The claim itself must be durable: it is what marks a send as perhaps done.
+        u.relax_durability()
         await u.outbox.save(settled)
         await handler.on_outcome(u, settled, result=result, error=error, dead=dead, now=now)
         await u.commit()

@@ -105,6 +105,7 @@ async def store_page(
     if not prepared and not page.failures and not renew_due:
         return  # nothing to write, and the lease is fresh: no transaction at all (a re-sync's usual page)
     async with uow() as u:
+        u.relax_durability()  # lost to a crash, the page is read again from the cursor, which moves last
         # Past its lease, another worker may be syncing this store: stop rather than write beside it.
         if not await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s):
             raise SyncLeaseLost(store.id)

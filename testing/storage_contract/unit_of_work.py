@@ -49,6 +49,18 @@ class UnitOfWorkContract:
         stored = await read(uow_factory, lambda u: u.stores.find())
         assert [s.id for s in stored] == ["s1", "s2"]
 
+    async def test_a_relaxed_unit_still_commits_and_rolls_back_as_a_whole(self, uow_factory: UnitOfWorkFactory) -> None:
+        async with uow_factory() as uow:
+            uow.relax_durability()
+            await uow.stores.add(make_store("s1"))
+            await uow.commit()
+            await uow.stores.add(make_store("s2"))
+            await uow.rollback()
+            await uow.stores.add(make_store("s3"))
+            await uow.commit()
+        stored = await read(uow_factory, lambda u: u.stores.find())
+        assert [s.id for s in stored] == ["s1", "s3"]
+
 
 class StoreContract:
     async def test_round_trips_every_field(self, uow_factory: UnitOfWorkFactory) -> None:

@@ -181,3 +181,24 @@ async def test_carrier_settings_are_encrypted_at_rest(
     async with PostgresUnitOfWorkFactory(pg_pool)() as uow:
         with pytest.raises(CipherError, match="no secret key is configured"):
             await uow.carrier_settings.put(make_carrier_settings("a2"))
+
+
+async def test_a_relaxed_unit_of_work_turns_off_synchronous_commit_for_its_transactions_only(pg_dsn: str) -> None:
+    from portside.adapters.postgres.pool import create_pool
+
+    # One connection, synchronous commits on (the test server turns them off globally for speed).
+    pool = await create_pool(pg_dsn, min_size=1, max_size=1, server_settings={"synchronous_commit": "on"})
+    factory = PostgresUnitOfWorkFactory(pool)
+    try:
+        async with factory() as uow:
+            uow.relax_durability()
+            conn = await uow.stores._conn()  # type: ignore[attr-defined]
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"
+            await uow.commit()
+            conn = await uow.stores._conn()  # type: ignore[attr-defined]
+            assert await conn.fetchval("SHOW synchronous_commit") == "off"  # every transaction of the unit
+        async with factory() as uow:
+            conn = await uow.stores._conn()  # type: ignore[attr-defined]
+            assert await conn.fetchval("SHOW synchronous_commit") == "on"  # SET LOCAL: gone with the unit
+    finally:
+        await pool.close()
