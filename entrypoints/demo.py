@@ -91,17 +91,23 @@ async def sandboxes(host: str, orders: int, anchor: datetime | None) -> AsyncIte
 
 
 def carriers_on_sandboxes(settings: Settings, boxes: Sandboxes) -> Settings:
-    """Carrier directories pointed at the sandboxes, with the sandboxes' published test credentials."""
-    return msgspec.structs.replace(
-        settings,
-        mondial_relay_url=boxes.mondial_relay.url,
-        mondial_relay_enseigne="BDTEST13",
-        mondial_relay_private_key="TestAPI1key",
-        colissimo_url=boxes.colissimo.url,
-        colissimo_account="123456",
-        colissimo_password="sandbox-password",  # noqa: S106 - the sandbox's public test password
-        colissimo_api_key=None,
-    )
+    """Carrier directories the operator did not configure, pointed at the sandboxes with their published
+    test credentials; a carrier configured through ``PORTSIDE_*`` keeps its configuration."""
+    changes: dict[str, str | None] = {}
+    if not settings.mondial_relay_url:
+        changes.update(
+            mondial_relay_url=boxes.mondial_relay.url,
+            mondial_relay_enseigne="BDTEST13",
+            mondial_relay_private_key="TestAPI1key",
+        )
+    if not settings.colissimo_url:
+        changes.update(
+            colissimo_url=boxes.colissimo.url,
+            colissimo_account="123456",
+            colissimo_password="sandbox-password",  # noqa: S106 - the sandbox's public test password
+            colissimo_api_key=None,
+        )
+    return msgspec.structs.replace(settings, **changes)
 
 
 async def demo_account(app: Portside) -> tuple[Account, str]:

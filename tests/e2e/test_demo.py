@@ -81,3 +81,20 @@ async def test_demo_connects_both_stores_and_finds_them_again(
     assert f"/v1/orders/{again.leroy_merlin.pickup_order.id}\n" in text and "shipping_pudo_id" in text
     ship_lines = re.findall(r"-d '(\{.*\})' \S+/v1/orders/(\S+)/shipments", text)
     assert len(ship_lines) == 2 and all('"carrier": "colissimo"' in body for body, _ in ship_lines)
+
+
+def test_the_demo_keeps_a_carrier_the_operator_configured() -> None:
+    from types import SimpleNamespace
+
+    from portside.entrypoints.config import Settings
+
+    boxes = SimpleNamespace(
+        mondial_relay=SimpleNamespace(url="http://127.0.0.1:1/mr"),
+        colissimo=SimpleNamespace(url="http://127.0.0.1:2/co"),
+    )
+    mine = Settings(
+        mondial_relay_url="https://mr.example/ws", mondial_relay_enseigne="ABCDEF12", mondial_relay_private_key="k"
+    )
+    chosen = carriers_on_sandboxes(mine, boxes)  # type: ignore[arg-type]
+    assert (chosen.mondial_relay_url, chosen.mondial_relay_enseigne) == ("https://mr.example/ws", "ABCDEF12")
+    assert chosen.colissimo_url == "http://127.0.0.1:2/co" and chosen.colissimo_account == "123456"
