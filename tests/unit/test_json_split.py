@@ -123,8 +123,8 @@ def test_agrees_with_a_json_parser(elements: list[object], others: dict[str, obj
 
 
 class Key(msgspec.Struct):
-    orderId: Any = None  # noqa: N815 (the wire's name)
-    updatedAt: Any = None  # noqa: N815
+    orderId: Any = None
+    updatedAt: Any = None
 
 
 def test_members_are_read_past_a_member_nested_beyond_any_limit() -> None:
