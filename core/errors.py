@@ -91,6 +91,11 @@ class DirectoryError(PortsideError):
         self.retryable = retryable
 
 
+class DirectoryRequestRejected(DirectoryError):
+    """The carrier refused the request's own parameters (postcode, city, weight…): the caller must
+    correct it; neither the carrier nor portside failed."""
+
+
 class DirectoryUnavailable(DirectoryError):
     def __init__(self, carrier: str, message: str) -> None:
         super().__init__(carrier, message, retryable=True)

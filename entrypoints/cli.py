@@ -11,7 +11,7 @@ from typing import Any
 
 from portside.core.errors import NotFound, PortsideError, ValidationFailed
 
-from .config import ConfigError, Settings, load_settings
+from .config import ConfigError, Settings, load_settings, unknown_variables
 from .logs import configure_logging
 from .sandboxes import DEFAULT_PROFILE, SANDBOXES, mirakl_profiles
 
@@ -177,6 +177,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"portside: {exc}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    for name in unknown_variables():
+        logging.getLogger("portside").warning(
+            "%s is not a portside setting (misspelt?); it is ignored. The settings are listed in "
+            "docs/operations.md",
+            name,
+        )
     try:
         return asyncio.run(COMMANDS[args.command](args, settings))
     except (KeyboardInterrupt, asyncio.CancelledError):
@@ -189,7 +195,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _explain(exc: PortsideError) -> str:
     if isinstance(exc, NotFound):
-        return f"{exc}; check the id ('portside stores list' shows store ids)"
+        if exc.kind == "store":
+            return f"{exc}; check the id ('portside stores list' shows store ids)"
+        if exc.kind == "account":
+            return f"{exc}; check the id (the last line 'portside accounts create' printed)"
+        return f"{exc}; check the id"
     if isinstance(exc, ValidationFailed) and exc.problems:
         return f"{exc}\n" + "\n".join(f"  {field}: {problem}" for field, problem in exc.problems.items())
     return str(exc)

@@ -108,12 +108,29 @@ def env_name(field: str) -> str:
     return PREFIX + field.upper()
 
 
+# PORTSIDE_* names that are not settings of the service: the API key the demo asks users to export,
+# and the test suite's own switches.
+NOT_SETTINGS = frozenset({"PORTSIDE_KEY", "PORTSIDE_TEST_DATABASE_URL", "PORTSIDE_SOAK"})
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """``PORTSIDE_*`` variables that name no setting: most likely misspelt (a typo in
+    ``PORTSIDE_DATABASE_URL`` would otherwise silently start the embedded database)."""
+    environ = os.environ if environ is None else environ
+    fields = {f.name for f in msgspec.structs.fields(Settings)}
+    return sorted(
+        k
+        for k in environ
+        if k.startswith(PREFIX) and k not in NOT_SETTINGS and k[len(PREFIX) :].lower() not in fields
+    )
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Read every ``PORTSIDE_*`` variable; an empty one counts as unset."""
     environ = os.environ if environ is None else environ
     fields = {f.name for f in msgspec.structs.fields(Settings)}
     raw = {name: environ[env_name(name)] for name in fields if environ.get(env_name(name), "") != ""}
-    unknown = sorted(k for k in environ if k.startswith(PREFIX) and k[len(PREFIX) :].lower() not in fields)
+    unknown = unknown_variables(environ)
     try:
         return msgspec.convert(raw, Settings, strict=False)
     except (msgspec.ValidationError, ValueError) as exc:

@@ -14,6 +14,7 @@ import msgspec
 
 from portside.core.model import Account, PickupCarrier, Store
 from portside.core.services import derived_id
+from portside.core.services.accounts import authenticate
 from portside.core.services.stores import StoreChanges, StoreDraft
 
 from .application import Portside
@@ -47,6 +48,9 @@ class DemoState(msgspec.Struct, kw_only=True):
     sandbox_now: datetime  # the marketplace sandboxes' clock start
     store_id: str | None = None  # the Cdiscount store holding the Octopia sandbox's orders
     mirakl_store_id: str | None = None  # the Leroy Merlin store holding the Mirakl sandbox's orders
+    # The demo account's API key, kept (file mode 0600) so a re-run prints the same key and a shell
+    # that exported it keeps working. A local demo's convenience: a real key is shown once, never kept.
+    api_key: str | None = None
 
 
 class DemoStore(msgspec.Struct, kw_only=True):
@@ -73,7 +77,11 @@ def demo_state(data_dir: Path, now: datetime) -> DemoState:
 
 def save_demo_state(data_dir: Path, state: DemoState) -> None:
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / STATE_FILE).write_bytes(msgspec.json.encode(state))
+    path = data_dir / STATE_FILE
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(msgspec.json.encode(state))
+    path.chmod(0o600)  # a file an earlier version wrote with wider rights
 
 
 @contextlib.asynccontextmanager
@@ -110,9 +118,16 @@ def carriers_on_sandboxes(settings: Settings, boxes: Sandboxes) -> Settings:
     return msgspec.structs.replace(settings, **changes)
 
 
-async def demo_account(app: Portside) -> tuple[Account, str]:
-    """The demo account (created once) and a fresh API key; the demo keys of earlier runs are revoked,
-    since their text was only ever shown in those runs' output."""
+async def demo_account(app: Portside, remembered: str | None = None) -> tuple[Account, str]:
+    """The demo account (created once) and its API key: the one an earlier run printed when it still
+    works, else a fresh one (the demo's other keys are then revoked)."""
+    if remembered is not None:
+        known = await authenticate(remembered, uow=app.uow)
+        if known is not None and known.account_id == ACCOUNT_ID:
+            async with app.uow() as u:
+                account = await u.accounts.get(ACCOUNT_ID)
+            if account is not None:
+                return account, remembered
     async with app.uow() as u:
         account = await u.accounts.get(ACCOUNT_ID)
         old_keys = [k for k in await u.api_keys.list_for_account(ACCOUNT_ID) if k.active and k.label == "demo"]
@@ -221,11 +236,11 @@ async def _synced(app: Portside, store: Store) -> None:
 async def prepare_demo(
     app: Portside, boxes: Sandboxes, state: DemoState, data_dir: Path, *, api: str, database: str
 ) -> DemoFacts:
-    account, key = await demo_account(app)
+    account, key = await demo_account(app, state.api_key)
     wanted = demo_stores(boxes, state)
     stores = await connect_demo_stores(app, wanted)
     cdiscount, leroy_merlin = stores
-    state = msgspec.structs.replace(state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id)
+    state = msgspec.structs.replace(state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id, api_key=key)
     save_demo_state(data_dir, state)
     for store in stores:
         await _synced(app, store)

@@ -13,7 +13,9 @@ _PATTERNS = (
     (re.compile(r"(postgres(?:ql)?://[^:/@\s]+:)[^@\s]+@"), r"\1***@"),
     (
         re.compile(
-            r"(?i)((?:client_secret|password|private_key|api_key|secret|token)[\"']?\s*[=:]\s*[\"']?)[^\s&\"',}]+"
+            # The key must stand alone (not the end of a URL path: ".../openid-connect/token: …").
+            r"(?i)((?<![\w/.-])(?:client_secret|password|private_key|api_key|secret|token)[\"']?\s*[=:]\s*[\"']?)"
+            r"[^\s&\"',}]+"
         ),
         r"\1***",
     ),

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from portside.core.errors import DirectoryError, DirectoryUnavailable
+from portside.core.errors import DirectoryError, DirectoryRequestRejected, DirectoryUnavailable
 
 
 class CarrierAuthFailed(DirectoryError):
     """The carrier refused our credentials: fix the settings, retrying will not help."""
 
 
-class CarrierRequestRejected(DirectoryError):
+class CarrierRequestRejected(DirectoryRequestRejected):
     """The carrier refused a parameter (postcode, city, weight…): correct the request."""
 
 

@@ -71,7 +71,7 @@ def _directory(directories: Mapping[PickupCarrier, PickupPointDirectory], carrie
     except (ValueError, KeyError):
         known = ", ".join(sorted(directories))
         raise ValidationFailed(
-            f"no pickup point directory for carrier {carrier!r}", {"carrier": f"one of: {known}"}
+            f"no pickup point directory for carrier {str(carrier)!r}", {"carrier": f"one of: {known}"}
         ) from None
 
 

@@ -20,6 +20,7 @@ _AT = re.compile(r"^(?P<what>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
 _MISSING = re.compile(r"^Object missing required field `(?P<name>[^`]+)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `(?P<name>[^`]+)`$")
 # A repr'd value ('abc'), not an apostrophe inside a word ("operator's"): values are never echoed.
+_PATTERN = re.compile(r"matching regex '([^']*)'")
 _QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")
 
 
@@ -73,6 +74,12 @@ def _explain(what: str, kind: object) -> str:
         return f"must be one of: {', '.join(allowed)}" if allowed else "is not one of the allowed values"
     what = what.replace("`", "")
     what = what.replace("Expected ", "expected ", 1)
+    # A regex is ours, not the input's: say it plainly before the masking below would hide it.
+    pattern = _PATTERN.search(what)
+    if pattern is not None:
+        return f"must match the pattern {pattern.group(1)}" + (
+            " (an absolute http or https URL)" if "http" in pattern.group(1) else ""
+        )
     # Whatever msgspec quoted came from the input; it may be a secret.
     return _QUOTED.sub("the given value", what)
 

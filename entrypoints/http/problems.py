@@ -16,6 +16,7 @@ from portside.core.errors import (
     ChannelRejected,
     Conflict,
     DirectoryError,
+    DirectoryRequestRejected,
     NotFound,
     StorageUnavailable,
     SyncAlreadyRunning,
@@ -123,6 +124,9 @@ def from_exception(exc: BaseException, request: web.Request) -> web.Response:
         return problem_response(
             503, str(exc), slug="storage-unavailable", request=request, headers=_retry_after(exc.retry_after)
         )
+    if isinstance(exc, DirectoryRequestRejected):
+        detail = f"the carrier refused the search as asked: {exc}; correct the parameters and try again"
+        return problem_response(422, detail, slug="validation", request=request, errors={"query": str(exc)})
     if isinstance(exc, DirectoryError):
         if exc.retryable:
             detail = f"the carrier's pickup point directory is unavailable ({exc}); retry in a minute"

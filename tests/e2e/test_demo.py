@@ -72,7 +72,8 @@ async def test_demo_connects_both_stores_and_finds_them_again(
     # A re-run finds the same stores (and, through the same sandbox anchor, the same orders).
     assert again.cdiscount.store.id == first.cdiscount.store.id
     assert again.leroy_merlin.store.id == first.leroy_merlin.store.id
-    assert again.key != first.key
+    assert again.key == first.key  # the key an earlier run printed (and a shell exported) still works
+    assert ((tmp_path / "demo.json").stat().st_mode & 0o777) == 0o600
 
     print_ready(again)
     text = capsys.readouterr().out

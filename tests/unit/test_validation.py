@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import msgspec
 import pytest
 
@@ -23,3 +25,13 @@ def test_a_rule_message_keeps_its_apostrophes_and_hides_the_value() -> None:
     (message,) = failed.value.problems.values()
     assert message == "base_url must be the operator's instance URL, got the given value"
     assert "secret-host" not in str(failed.value)
+
+
+class Hook(msgspec.Struct, frozen=True, kw_only=True):
+    url: Annotated[str, msgspec.Meta(pattern="^https?://")]
+
+
+def test_a_pattern_mismatch_says_which_form_is_expected() -> None:
+    with pytest.raises(ValidationFailed) as failed:
+        convert_fields({"url": "ftp://example.com/hooks"}, Hook, what="webhook")
+    assert failed.value.problems == {"url": "must match the pattern ^https?:// (an absolute http or https URL)"}
