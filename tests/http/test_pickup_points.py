@@ -44,3 +44,18 @@ async def test_directory_down_is_a_503_saying_to_retry(alice: Tenant, directory:
     assert "retry" in problem["detail"] and down.headers["Retry-After"] == "60"
     search = await alice.api.get("/v1/pickup-points", params={"carrier": "mondial_relay", "city": "Paris"})
     search.problem(503)
+
+
+async def test_a_search_the_carrier_refuses_as_asked_is_the_callers_422(
+    alice: Tenant, directory: FakeDirectory, monkeypatch
+) -> None:
+    from portside.core.errors import DirectoryRequestRejected
+
+    async def refuse(area, *, weight=None, limit=10):  # type: ignore[no-untyped-def]
+        raise DirectoryRequestRejected("mondial_relay", "STAT 9: city unknown or not unique: give a postcode")
+
+    monkeypatch.setattr(directory, "search", refuse)
+    refused = (
+        await alice.api.get("/v1/pickup-points", params={"carrier": "mondial_relay", "city": "Nowhere"})
+    ).problem(422)
+    assert "give a postcode" in refused["detail"] and "correct the parameters" in refused["detail"]
