@@ -63,14 +63,15 @@ class OrderFlag(StrEnum):
     fulfilled_by_channel = "fulfilled_by_channel"
     unknown_sku = "unknown_sku"
     acceptance_overdue = "acceptance_overdue"  # set by the scheduler's acceptance-SLA check
+    decision_pending = "decision_pending"  # the seller accepted or refused; the marketplace has not said yet
 
 
-class LineOption(msgspec.Struct, frozen=True, kw_only=True):
+class LineOption(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     name: str
     value: str
 
 
-class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
+class OrderLine(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     channel_line_id: str
     sku: str | None = None
     gtin: str | None = None
@@ -98,19 +99,19 @@ class OrderLine(msgspec.Struct, frozen=True, kw_only=True):
         return self.unit_price.times(self.quantity)
 
 
-class Discount(msgspec.Struct, frozen=True, kw_only=True):
+class Discount(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     label: str
     amount: Money  # positive: what the buyer did not pay
     code: str | None = None
     funded_by: str | None = None  # marketplace | seller | unknown
 
 
-class Fee(msgspec.Struct, frozen=True, kw_only=True):
+class Fee(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     label: str
     amount: Money
 
 
-class OrderTotals(msgspec.Struct, frozen=True, kw_only=True):
+class OrderTotals(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     items: Money
     shipping: Money
     discounts: Money
@@ -127,7 +128,7 @@ class OrderTotals(msgspec.Struct, frozen=True, kw_only=True):
         return self.items + self.shipping + self.fees - self.discounts
 
 
-class Order(msgspec.Struct, frozen=True, kw_only=True):
+class Order(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     id: str
     store_id: str
     channel: str

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from ..errors import ChannelRejected, Conflict, NotFound
 from ..model import (
     AcceptancePolicy,
     ActivityKind,
     ActivityRecord,
     Order,
+    OrderFlag,
     OrderStatus,
     OutboxKind,
     OutboxMessage,
@@ -70,7 +73,7 @@ async def decide_order(
         raise Conflict("this channel does not let sellers accept or refuse orders")
     now = clock.now()
     async with uow() as u:
-        record = await u.orders.get(order_id)
+        record = await u.orders.get(order_id, for_update=True)
         if record is None:
             raise NotFound("order", order_id)
         order = record.order
@@ -82,6 +85,10 @@ async def decide_order(
         message, queued = await enqueue_decision(u, order, accept=accept, reason=reason, now=now, by="seller")
         if not queued:
             return message
+        # Until the marketplace's own status comes back with a sync, the order says a decision is on
+        # its way (an API client would otherwise see it still awaiting acceptance, as if ignored).
+        flagged = order.with_flags(add=(OrderFlag.decision_pending,))
+        await u.orders.save_many([msgspec.structs.replace(record, order=flagged, modified_at=now)])
         kind = ActivityKind.accepted if accept else ActivityKind.refused
         await u.activity.add_many(
             [

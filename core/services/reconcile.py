@@ -23,7 +23,10 @@ def resolve_status(order: Order, mapping: StatusMapping) -> Order:
 
 # Flags portside sets itself (not derived from the channel's data or from enrichment), kept across
 # imports for as long as the order stays in one of these statuses.
-_LOCAL_FLAGS = {OrderFlag.acceptance_overdue: frozenset({OrderStatus.awaiting_acceptance})}
+_LOCAL_FLAGS = {
+    OrderFlag.acceptance_overdue: frozenset({OrderStatus.awaiting_acceptance}),
+    OrderFlag.decision_pending: frozenset({OrderStatus.awaiting_acceptance}),
+}
 
 
 def reconcile(incoming: Order, stored: Order | None) -> Order:

@@ -54,6 +54,8 @@ async def test_accepting_queues_one_decision_that_reaches_the_channel_once(
         await decide_order(order.id, accept=False, uow=storage, clock=clock, acceptance_supported=True)
 
     assert first.id == second.id
+    async with storage() as u:
+        assert "decision_pending" in (await u.orders.get(order.id)).order.flags  # visible until the next sync
     market.faults.decide_lost_answer = 1
     assert (await relay(storage, clock, channel)).retrying == 1
     clock.advance(hours=1)
