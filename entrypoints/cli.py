@@ -179,8 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level)
     for name in unknown_variables():
         logging.getLogger("portside").warning(
-            "%s is not a portside setting (misspelt?); it is ignored. The settings are listed in "
-            "docs/operations.md",
+            "%s is not a portside setting (misspelt?); it is ignored. The settings are listed in docs/operations.md",
             name,
         )
     try:

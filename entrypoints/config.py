@@ -119,9 +119,7 @@ def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
     environ = os.environ if environ is None else environ
     fields = {f.name for f in msgspec.structs.fields(Settings)}
     return sorted(
-        k
-        for k in environ
-        if k.startswith(PREFIX) and k not in NOT_SETTINGS and k[len(PREFIX) :].lower() not in fields
+        k for k in environ if k.startswith(PREFIX) and k not in NOT_SETTINGS and k[len(PREFIX) :].lower() not in fields
     )
 
 
