@@ -97,9 +97,8 @@ class PostgresOrders(Repository):
             )
             for r in records
         ]
-        conn = await self._conn()
         try:
-            async with conn.transaction():  # a savepoint: a refused COPY leaves the unit of work usable
+            async with self._session.savepoint() as conn:  # a refused COPY leaves the unit of work usable
                 await conn.copy_records_to_table("orders", records=rows, columns=_ORDER_COLUMNS, schema_name=SCHEMA)
         except asyncpg.UniqueViolationError:
             raise Conflict("an order being inserted as new is stored already (is another sync running?)") from None

@@ -38,3 +38,16 @@ def query(name: str) -> str:
         return all_queries()[name]
     except KeyError:
         raise KeyError(f"no SQL query named {name!r} in portside.adapters.postgres.sql") from None
+
+
+# A lock clause makes a SELECT part of its transaction (the rows stay locked until it ends).
+_LOCKS = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+_COMMENT = re.compile(r"--[^\n]*")
+
+
+@functools.cache
+def is_plain_read(name: str) -> bool:
+    """Whether query ``name`` only reads: a ``SELECT`` (no ``WITH``, which may hide a write) locking no
+    row. Such a query needs no transaction of its own (``Session``)."""
+    sql = _COMMENT.sub("", query(name)).strip()
+    return sql[:6].upper() == "SELECT" and _LOCKS.search(sql) is None

@@ -2,47 +2,85 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
-from asyncpg.transaction import Transaction
 
 from portside.core.errors import Conflict, NotFound
 
-from .queries import query
+from .queries import is_plain_read, query
+
+# One round trip opens a transaction, and a relaxed one says so in the same message (simple-query
+# protocol: several statements, one exchange). Postgres keeps transactions atomic and in order; a
+# relaxed commit only skips waiting for the WAL flush, and a later synchronous commit (the sync's
+# cursor, a claim) flushes it with its own.
+# Read committed is what every query here is written for (row locks where a read must hold, SKIP
+# LOCKED): said explicitly, so a server whose default is stricter does not change what reads mean.
+_BEGIN = "BEGIN ISOLATION LEVEL READ COMMITTED"
+_BEGIN_RELAXED = f"{_BEGIN}; SET LOCAL synchronous_commit TO off"
 
 
 class Session:
-    """Begins a transaction on first use, so a unit of work that commits and goes on starts afresh."""
+    """Begins a transaction on the first statement that needs one, so a unit of work that commits and
+    goes on starts afresh.
+
+    A plain read (a ``SELECT`` that locks nothing) before that runs on its own: at read committed, a
+    statement sees what was committed when it started whether or not a transaction is open, and a
+    read takes no lock a transaction would hold; a unit of work that only reads then costs its reads
+    and nothing else (no ``BEGIN``, no ``ROLLBACK``). Once a transaction is open, every statement runs
+    in it (and sees its writes).
+
+    Transactions are plain ``BEGIN``/``COMMIT`` statements rather than asyncpg's ``Transaction``
+    objects, so that opening one costs a single round trip however it is configured."""
 
     def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
-        self._tx: Transaction | None = None
+        self._open = False
+        self._savepoints = 0
         self.relaxed = False  # commits need not wait for the WAL flush (UnitOfWork.relax_durability)
 
-    async def connection(self) -> asyncpg.Connection:
-        if self._tx is None:
-            self._tx = self._conn.transaction()
-            await self._tx.start()
-            if self.relaxed:
-                # Postgres keeps transactions atomic and in order; only the wait for the disk goes. A
-                # later synchronous commit (the sync's cursor, a claim) flushes these with it.
-                await self._conn.execute("SET LOCAL synchronous_commit TO off")
+    async def connection(self, *, plain_read: bool = False) -> asyncpg.Connection:
+        """The connection, in a transaction unless ``plain_read`` and none is open yet."""
+        if not self._open and not plain_read:
+            await self._conn.execute(_BEGIN_RELAXED if self.relaxed else _BEGIN)
+            self._open = True
         return self._conn
 
     @property
     def in_transaction(self) -> bool:
-        return self._tx is not None
+        # The server's word too: a BEGIN or COMMIT cut short (a cancelled task) may have landed.
+        return self._open or self._conn.is_in_transaction()
 
     async def commit(self) -> None:
-        tx, self._tx = self._tx, None
-        if tx is not None:
-            await tx.commit()
+        if not self._open:
+            return
+        self._open = False
+        # A transaction that failed earlier (an error caught and carried on from) ends in a rollback,
+        # which Postgres reports as the COMMIT's outcome rather than as an error.
+        if await self._conn.execute("COMMIT") != "COMMIT":
+            raise asyncpg.InFailedSQLTransactionError("the transaction had failed: COMMIT rolled it back")
 
     async def rollback(self) -> None:
-        tx, self._tx = self._tx, None
-        if tx is not None:
-            await tx.rollback()
+        if self.in_transaction:
+            self._open = False
+            await self._conn.execute("ROLLBACK")
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[asyncpg.Connection]:
+        """A nested block: an error inside undoes only the block, and the transaction goes on."""
+        conn = await self.connection()
+        self._savepoints += 1
+        name = f"portside_sp{self._savepoints}"
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if not conn.is_closed():
+                await conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+            raise
+        await conn.execute(f"RELEASE SAVEPOINT {name}")
 
 
 class Repository:
@@ -51,20 +89,21 @@ class Repository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    async def _conn(self) -> asyncpg.Connection:
-        return await self._session.connection()
+    async def _conn(self, name: str | None = None) -> asyncpg.Connection:
+        """The connection to run query ``name`` on (None: anything, in the transaction)."""
+        return await self._session.connection(plain_read=name is not None and is_plain_read(name))
 
     async def _execute(self, name: str, *args: Any) -> str:
-        return str(await (await self._conn()).execute(query(name), *args))
+        return str(await (await self._conn(name)).execute(query(name), *args))
 
     async def _fetch(self, name: str, *args: Any) -> list[asyncpg.Record]:
-        return list(await (await self._conn()).fetch(query(name), *args))
+        return list(await (await self._conn(name)).fetch(query(name), *args))
 
     async def _fetchrow(self, name: str, *args: Any) -> asyncpg.Record | None:
-        return await (await self._conn()).fetchrow(query(name), *args)
+        return await (await self._conn(name)).fetchrow(query(name), *args)
 
     async def _fetchval(self, name: str, *args: Any) -> Any:
-        return await (await self._conn()).fetchval(query(name), *args)
+        return await (await self._conn(name)).fetchval(query(name), *args)
 
     async def _insert_new(self, name: str, kind: str, ident: str, *args: Any) -> None:
         """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING`` query; nothing returned is a duplicate.
