@@ -19,7 +19,7 @@ class DeliveryKind(StrEnum):
     store = "store"
 
 
-class DeliveryMethod(msgspec.Struct, frozen=True, kw_only=True):
+class DeliveryMethod(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     code: str  # the channel's own code (e.g. Octopia ``TrackedHomeDelivery``, legacy ``REL``)
     label: str | None = None
     kind: DeliveryKind = DeliveryKind.home
@@ -55,7 +55,7 @@ def normalise_point_id(carrier: PickupCarrier | str, raw: str) -> str:
     return value
 
 
-class TimeSlot(msgspec.Struct, frozen=True, kw_only=True):
+class TimeSlot(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     opens: str  # "HH:MM", local time of the point
     closes: str
 
@@ -67,7 +67,7 @@ class TimeSlot(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"slot closes ({self.closes}) before it opens ({self.opens})")
 
 
-class DayHours(msgspec.Struct, frozen=True, kw_only=True):
+class DayHours(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     weekday: int  # ISO: 1 = Monday … 7 = Sunday
     slots: tuple[TimeSlot, ...] = ()
 
@@ -76,7 +76,7 @@ class DayHours(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(f"weekday must be 1 (Monday) to 7 (Sunday), got {self.weekday}")
 
 
-class Closure(msgspec.Struct, frozen=True, kw_only=True):
+class Closure(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A period the point is shut (holidays), both days included."""
 
     start: date
@@ -90,7 +90,7 @@ class Closure(msgspec.Struct, frozen=True, kw_only=True):
         return self.start <= day <= self.end
 
 
-class PickupPoint(msgspec.Struct, frozen=True, kw_only=True):
+class PickupPoint(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     carrier: PickupCarrier
     point_id: str
     name: str | None = None
@@ -136,7 +136,7 @@ class PickupPoint(msgspec.Struct, frozen=True, kw_only=True):
         return weight is None or self.max_weight is None or weight.grams <= self.max_weight.grams
 
 
-class PickupPointIssue(msgspec.Struct, frozen=True, kw_only=True):
+class PickupPointIssue(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Why the buyer's point cannot take the parcel, and the nearest points that can."""
 
     reason: str  # not_found | closed | overweight

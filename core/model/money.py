@@ -15,7 +15,7 @@ from msgspec.structs import force_setattr
 MAX_AMOUNT = Decimal(10) ** 12
 
 
-class Money(msgspec.Struct, frozen=True, kw_only=True):
+class Money(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     amount: Decimal
     currency: str
 
@@ -51,7 +51,7 @@ class Money(msgspec.Struct, frozen=True, kw_only=True):
         return self.amount < 0
 
 
-class Weight(msgspec.Struct, frozen=True, kw_only=True):
+class Weight(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     grams: int
 
     def __post_init__(self) -> None:

@@ -6,7 +6,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 
-class Address(msgspec.Struct, frozen=True, kw_only=True):
+class Address(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     name: str | None = None
     company: str | None = None
     line1: str | None = None
@@ -27,7 +27,7 @@ class Address(msgspec.Struct, frozen=True, kw_only=True):
             force_setattr(self, "country", country)
 
 
-class Customer(msgspec.Struct, frozen=True, kw_only=True):
+class Customer(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     name: str | None = None
     email: str | None = None
     phone: str | None = None

@@ -30,7 +30,7 @@ from ..model import (
 )
 
 
-class OrderRecord(msgspec.Struct, frozen=True, kw_only=True):
+class OrderRecord(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     order: Order
     # Hash of the order as the channel described it (before enrichment and local changes): an
     # import that computes the same hash has nothing new to write.
