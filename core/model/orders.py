@@ -11,6 +11,7 @@ from enum import StrEnum
 import msgspec
 from msgspec.structs import force_setattr
 
+from ._ids import uuid_text
 from ._time import optional_utc, require_utc
 from .delivery import DeliveryMethod, PickupPoint, PickupPointIssue
 from .money import Money, Weight
@@ -47,12 +48,7 @@ class StoreOrderIds:
     def __call__(self, channel_order_id: str) -> str:
         digest = self._prefix.copy()
         digest.update(channel_order_id.encode())
-        h = digest.hexdigest()
-        # RFC 4122: version nibble 5; variant bits 10xx, so the 17th hex digit is one of 8, 9, a, b.
-        return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{_VARIANT[int(h[16], 16) & 3]}{h[17:20]}-{h[20:32]}"
-
-
-_VARIANT = "89ab"
+        return uuid_text(digest.hexdigest(), 5)
 
 
 class OrderFlag(StrEnum):
