@@ -19,8 +19,9 @@ from ..model import (
 from ..ports import Clock, OrderSource, UnitOfWork, UnitOfWorkFactory
 from .enrichment import OrderEnricher
 from .ids import new_id
-from .import_page import PageTally, retry_pending_enrichment, store_page
+from .import_page import PageTally, PreparedPage, prepare_page, retry_pending_enrichment, write_page
 from .read_ahead import read_ahead
+from .write_behind import WriteBehind
 
 log = logging.getLogger("portside.import")
 
@@ -69,28 +70,40 @@ async def import_orders(
         await u.commit()
 
     tally = PageTally()
+    writes = WriteBehind()
+
+    async def write(ready: PreparedPage) -> None:
+        await write_page(
+            ready,
+            store=store,
+            uow=uow,
+            mapping=mapping,
+            clock=clock,
+            tally=tally,
+            sync_id=report.id,
+            owner=owner,
+            lease_ttl_s=settings.lease_ttl_s,
+        )
+        if progress is not None:
+            progress(SyncProgress(pages=tally.pages, fetched=tally.fetched, new=tally.new, updated=tally.updated))
+
     try:
+        # Pages in flight: one fetched and mapped ahead, one prepared, two being written (WriteBehind).
         async for page in read_ahead(source.pages(since, known=StoredFingerprints(uow, store.id))):
-            await store_page(
-                page,
-                store=store,
-                uow=uow,
-                mapping=mapping,
-                enrichers=enrichers,
-                clock=clock,
-                tally=tally,
-                sync_id=report.id,
-                owner=owner,
-                lease_ttl_s=settings.lease_ttl_s,
-            )
-            if progress is not None:
-                progress(SyncProgress(pages=tally.pages, fetched=tally.fetched, new=tally.new, updated=tally.updated))
+            ready = await prepare_page(page, store=store, uow=uow, mapping=mapping, enrichers=enrichers)
+            await writes.submit(write(ready), ready.keys)
+        await writes.drain()
         await retry_pending_enrichment(
             store, uow=uow, enrichers=enrichers, clock=clock, tally=tally, batch=settings.pending_enrichment_batch
         )
     except BaseException as exc:
-        await _finish(uow, store, report, tally, clock, owner, cursor=None, error=exc)
-        raise
+        # The writes in flight end first (finished, or cancelled with their caller): the lease is
+        # released below, and nothing may be written after that.
+        error = await writes.stop(exc)
+        await _finish(uow, store, report, tally, clock, owner, cursor=None, error=error)
+        if error is exc:
+            raise
+        raise error from exc
     new_cursor = tally.max_seen
     if cursor is not None and (new_cursor is None or new_cursor < cursor.updated_at):
         new_cursor = cursor.updated_at  # a sync never moves the cursor back

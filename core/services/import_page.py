@@ -44,42 +44,57 @@ class PageTally:
             self.max_seen = when
 
 
-def _latest_views(page: OrderPage, tally: PageTally) -> dict[str, Order]:
+def _latest_views(page: OrderPage) -> dict[str, Order]:
     # The same order can appear twice in one page (updated while paging): keep its latest view.
     latest: dict[str, Order] = {}
     for order in page.orders:
-        tally.see(order.updated_at)
         seen = latest.get(order.channel_order_id)
         if seen is None or order.updated_at >= seen.updated_at:
             latest[order.channel_order_id] = order
     return latest
 
 
-async def store_page(
+class PreparedPage:
+    """A page read, compared with what is stored and enriched: what ``write_page`` writes."""
+
+    __slots__ = ("candidates", "page", "prepared", "products", "unchanged")
+
+    def __init__(
+        self,
+        page: OrderPage,
+        candidates: dict[str, tuple[Order, bytes]],
+        prepared: list[Order],
+        products: dict[str, Product],
+        unchanged: int,
+    ) -> None:
+        self.page = page
+        self.candidates = candidates  # channel id → (incoming order, its content hash)
+        self.prepared = prepared  # the candidates' orders, status resolved and enriched, in order
+        self.products = products
+        self.unchanged = unchanged  # found unchanged by their content hash
+
+    @property
+    def keys(self) -> frozenset[str] | None:
+        """What writing the page touches, so two pages with nothing in common may be written at once:
+        its changed orders; None (anything) when it quarantines payloads, keyed by their bytes."""
+        return None if self.page.failures else frozenset(self.candidates)
+
+
+async def prepare_page(
     page: OrderPage,
     *,
     store: Store,
     uow: UnitOfWorkFactory,
     mapping: StatusMapping,
     enrichers: Sequence[OrderEnricher],
-    clock: Clock,
-    tally: PageTally,
-    sync_id: str,
-    owner: str,
-    lease_ttl_s: float,
-) -> None:
-    """Store one page. Reads, then enriches with no transaction open (enrichers call carriers), then
-    writes in a transaction that locks the rows and reconciles with what they hold *then*: a
-    shipment confirmed meanwhile is never overwritten by the import."""
-    tally.pages += 1
-    tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
-    tally.skipped += len(page.skipped)
-    tally.unchanged += len(page.unchanged)  # the channel matched their fingerprints: not even mapped
-    tally.see(page.max_updated_at)
-    latest = _latest_views(page, tally)
-
+) -> PreparedPage:
+    """Read what the page needs (hashes, catalog) and enrich its changed orders, with no transaction
+    open while enrichers call carriers. Changes nothing: the import prepares the next page while the
+    last one is being written."""
+    latest = _latest_views(page)
     candidates: dict[str, tuple[Order, bytes]] = {}
     products: dict[str, Product] = {}
+    unchanged = 0
     # A fingerprinted order is one the channel already found changed; the rest are compared here.
     unchecked = {cid: o for cid, o in latest.items() if cid not in page.fingerprints}
     candidates.update((cid, (o, page.fingerprints[cid])) for cid, o in latest.items() if cid in page.fingerprints)
@@ -91,7 +106,7 @@ async def store_page(
                 for channel_id, incoming in unchecked.items():
                     digest = content_hash(incoming)
                     if hashes.get(channel_id) == digest:
-                        tally.unchanged += 1
+                        unchanged += 1
                     else:
                         candidates[channel_id] = (incoming, digest)
             if candidates:
@@ -99,6 +114,32 @@ async def store_page(
     prepared = [enrich_from_catalog(resolve_status(order, mapping), products) for order, _ in candidates.values()]
     for enricher in enrichers:
         prepared = await enricher.enrich(prepared)
+    return PreparedPage(page, candidates, prepared, products, unchanged)
+
+
+async def write_page(
+    ready: PreparedPage,
+    *,
+    store: Store,
+    uow: UnitOfWorkFactory,
+    mapping: StatusMapping,
+    clock: Clock,
+    tally: PageTally,
+    sync_id: str,
+    owner: str,
+    lease_ttl_s: float,
+) -> None:
+    """Write one prepared page in a transaction that locks its rows and reconciles with what they hold
+    *then*: a shipment confirmed meanwhile is never overwritten by the import, and an order written by
+    the page before (an order seen twice while paging) is compared with that write."""
+    page, prepared, candidates, products = ready.page, ready.prepared, ready.candidates, ready.products
+    tally.pages += 1
+    tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
+    tally.skipped += len(page.skipped)
+    tally.unchanged += len(page.unchanged) + ready.unchanged  # unchanged by fingerprint: not even mapped
+    tally.see(page.max_updated_at)
+    for order in page.orders:
+        tally.see(order.updated_at)
 
     now = clock.now()
     renew_due = tally.lease_renewed is None or (now - tally.lease_renewed).total_seconds() > lease_ttl_s / 4
@@ -106,10 +147,6 @@ async def store_page(
         return  # nothing to write, and the lease is fresh: no transaction at all (a re-sync's usual page)
     async with uow() as u:
         u.relax_durability()  # lost to a crash, the page is read again from the cursor, which moves last
-        # Past its lease, another worker may be syncing this store: stop rather than write beside it.
-        if not await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s):
-            raise SyncLeaseLost(store.id)
-        tally.lease_renewed = now
         for failure in page.failures:
             tally.quarantined += 1
             await u.quarantine.add(
@@ -133,7 +170,8 @@ async def store_page(
             for order, (_, digest) in zip(prepared, candidates.values(), strict=True):
                 record = stored.get(order.channel_order_id)
                 previous = record.order if record else None
-                if is_stale(order, previous):
+                if record is not None and (record.content_hash == digest or is_stale(order, previous)):
+                    # Stored meanwhile from the same view (the page before held it too), or a newer one.
                     tally.unchanged += 1
                     continue
                 final = reconcile(order, previous)
@@ -144,7 +182,13 @@ async def store_page(
             await u.orders.insert_many(new)
             await u.orders.save_many(updates)
             await u.activity.add_many(activity)
+        # Past its lease, another worker may be syncing this store: nothing of the page is kept. Renewed
+        # last, the lease row stays locked only for the commit, and a page written beside this one (the
+        # import keeps two in flight) waits no longer than that; until the commit, nobody can take it.
+        if not await u.sync_leases.renew(store.id, owner=owner, now=now, ttl_s=lease_ttl_s):
+            raise SyncLeaseLost(store.id)
         await u.commit()
+        tally.lease_renewed = now
 
 
 async def _account_for(

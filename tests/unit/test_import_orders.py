@@ -307,12 +307,18 @@ async def test_sync_settings_control_overlap_and_look_back(store, channel, marke
 async def test_a_sync_that_lost_its_lease_stops_without_moving_the_cursor(store, market, storage, clock) -> None:
     market.put(*generate_orders(store.id, 30, start=clock.now() - timedelta(hours=1)))
 
+    async def stored_count() -> int:
+        async with storage() as u:
+            return await u.orders.count(store.id)
+
     class StalledChannel(FakeChannel):
         async def pages(self, updated_since, *, known=None):  # type: ignore[override]
             number = 0
             async for page in super().pages(updated_since, known=known):
                 number += 1
                 if number == 2:  # this worker stalls past its lease and another takes the store
+                    while not await stored_count():  # once page 1, written in the background, is in
+                        await asyncio.sleep(0)
                     clock.advance(seconds=601)
                     async with storage() as u:
                         assert await u.sync_leases.acquire(store.id, owner="other", now=clock.now(), ttl_s=600)
