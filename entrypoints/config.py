@@ -5,12 +5,21 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
+from typing import Annotated
 
 import msgspec
 
 from portside.core.errors import PortsideError
 
 PREFIX = "PORTSIDE_"
+
+
+# Bounds of every numeric setting, checked when the environment is read: a zero concurrency would
+# hang the relay, a zero lease let two workers sync one store, a negative overlap skip orders, and a
+# duration beyond any datetime would crash the first sync. Durations are capped at 30 days.
+MAX_SECONDS = 30 * 24 * 3600.0
+Count = Annotated[int, msgspec.Meta(ge=1, le=100_000)]  # concurrency, batch sizes, pools, attempts
+Seconds = Annotated[float, msgspec.Meta(gt=0, le=MAX_SECONDS)]  # polls, timeouts, leases, backoffs
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True):
@@ -20,31 +29,31 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     data_dir: str = ".portside"
     secret_key: str | None = None  # Fernet key for credentials at rest; unset: a key file in data_dir
     host: str = "127.0.0.1"
-    port: int = 8080
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8080
     log_level: str = "INFO"
     worker_id: str | None = None  # defaults to host:pid
-    db_pool_min: int = 2
-    db_pool_max: int = 10
-    db_acquire_timeout_s: float = 5.0  # then StorageBusy: the API answers 503, the scheduler tries later
-    http_max_in_flight: int | None = None  # unset: 4 x db_pool_max; beyond it the API answers 429
-    sync_overlap_s: int = 3600
-    sync_look_back_days: int = 30
-    sync_lease_s: int = 600
-    sync_concurrency: int = 4
-    sync_retry_s: float = 30.0  # first retry after a transient failure, doubling up to the store's interval
-    relay_batch: int = 50
-    relay_concurrency: int = 10
-    relay_max_attempts: int = 8
-    relay_lease_s: float = 120.0  # a dead relay's messages come back after this (see __post_init__)
-    relay_poll_s: float = 1.0
-    relay_backoff_s: float = 10.0  # first retry after 5-10 s, doubling up to relay_max_backoff_s
-    relay_max_backoff_s: float = 3600.0
-    sync_poll_s: float = 5.0
-    events_poll_s: float = 1.0
-    housekeeping_s: float = 30.0
-    acceptance_sla_hours: float = 24.0
-    shutdown_grace_s: float = 30.0
-    webhook_timeout_s: float = 10.0
+    db_pool_min: Count = 2
+    db_pool_max: Count = 10
+    db_acquire_timeout_s: Seconds = 5.0  # then StorageBusy: the API answers 503, the scheduler tries later
+    http_max_in_flight: Count | None = None  # unset: 4 x db_pool_max; beyond it the API answers 429
+    sync_overlap_s: Annotated[int, msgspec.Meta(ge=0, le=int(MAX_SECONDS))] = 3600  # 0: no re-reading
+    sync_look_back_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 30
+    sync_lease_s: Annotated[int, msgspec.Meta(ge=1, le=int(MAX_SECONDS))] = 600
+    sync_concurrency: Count = 4
+    sync_retry_s: Seconds = 30.0  # first retry after a transient failure, doubling up to the store's interval
+    relay_batch: Count = 50
+    relay_concurrency: Count = 10
+    relay_max_attempts: Count = 8
+    relay_lease_s: Seconds = 120.0  # a dead relay's messages come back after this (see __post_init__)
+    relay_poll_s: Seconds = 1.0
+    relay_backoff_s: Seconds = 10.0  # first retry after 5-10 s, doubling up to relay_max_backoff_s
+    relay_max_backoff_s: Seconds = 3600.0
+    sync_poll_s: Seconds = 5.0
+    events_poll_s: Seconds = 1.0
+    housekeeping_s: Seconds = 30.0
+    acceptance_sla_hours: Annotated[float, msgspec.Meta(gt=0, le=MAX_SECONDS / 3600)] = 24.0
+    shutdown_grace_s: Annotated[float, msgspec.Meta(ge=0, le=MAX_SECONDS)] = 30.0  # 0: cancel syncs at once
+    webhook_timeout_s: Seconds = 10.0
     mondial_relay_url: str | None = None
     mondial_relay_enseigne: str | None = None
     mondial_relay_private_key: str | None = None
@@ -54,26 +63,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     colissimo_api_key: str | None = None
 
     def __post_init__(self) -> None:
-        if not 0 < self.port < 65536:
-            raise ValueError("port: must be between 1 and 65535")
-        if self.db_pool_min < 1 or self.db_pool_max < self.db_pool_min:
-            raise ValueError("db_pool_max: must be at least db_pool_min (and both at least 1)")
+        # Single values are bounded by their types (checked by load_settings); these are the rules
+        # across values and the ones a type cannot say.
+        if self.db_pool_max < self.db_pool_min:
+            raise ValueError("db_pool_max: must be at least PORTSIDE_DB_POOL_MIN")
         if self.log_level.upper() not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ValueError("log_level: must be DEBUG, INFO, WARNING or ERROR")
-        for name in (
-            "relay_poll_s",
-            "relay_backoff_s",
-            "sync_poll_s",
-            "events_poll_s",
-            "housekeeping_s",
-            "acceptance_sla_hours",
-            "db_acquire_timeout_s",
-            "sync_retry_s",
-        ):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"{name}: must be positive")
-        if self.http_max_in_flight is not None and self.http_max_in_flight < 1:
-            raise ValueError("http_max_in_flight: must be at least 1")
         # A relay lease that lapses while its holder is still waiting for the marketplace hands the
         # message to another relay, whose lookup may not see the first send yet: a duplicate. One
         # delivery can be a lookup then a send, each up to one HTTP timeout, so the lease must cover
@@ -140,6 +135,25 @@ def _explain(message: str, unknown: list[str]) -> str:
     # name the variable the operator has to fix, never its value (it may be a secret).
     path = re.search(r"at `\$\.(\w+)`", message)
     field = path.group(1) if path else message.split(":", 1)[0].strip()
-    detail = message.split(" - at ")[0] if path else message.split(":", 1)[-1].strip()
+    detail = _in_words(message.split(" - at ")[0]) if path else message.split(":", 1)[-1].strip()
     hint = f" (unknown variables, possibly misspelt: {', '.join(unknown)})" if unknown else ""
     return f"invalid configuration: {env_name(field)}: {detail}{hint}"
+
+
+_BOUND = re.compile(r"Expected `(int|float)` (>=|>|<=|<) (\S+)$")
+_BOUND_WORDS = {">=": "at least", ">": "more than", "<=": "at most", "<": "less than"}
+_KIND = re.compile(r"Expected `(int|float|bool)`, got")
+_KIND_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+
+
+def _in_words(detail: str) -> str:
+    """msgspec's ``Expected `int` >= 1`` as an operator reads it: ``must be a whole number, at least 1``."""
+    if kind := _KIND.match(detail):
+        return f"must be {_KIND_WORDS[kind.group(1)]}"
+    bound = _BOUND.match(detail)
+    if bound is None:
+        return detail
+    kind_name, op, limit = bound.groups()
+    value = float(limit)
+    shown = f"{int(value)}" if value.is_integer() else f"{value:g}"
+    return f"must be {_KIND_WORDS[kind_name]}, {_BOUND_WORDS[op]} {shown}"

@@ -34,6 +34,18 @@ class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
     lease_ttl_s: float = 600.0  # renewed on every page; a dead worker's lease lapses after this
     pending_enrichment_batch: int = 200
 
+    def __post_init__(self) -> None:
+        # Hosts build this directly: a negative overlap skips orders, a zero lease lets two workers
+        # sync one store, no look-back or batch imports nothing.
+        if self.overlap < timedelta(0):
+            raise ValueError("overlap: must not be negative")
+        if self.look_back <= timedelta(0):
+            raise ValueError("look_back: must be positive")
+        if not self.lease_ttl_s > 0:
+            raise ValueError("lease_ttl_s: must be positive")
+        if self.pending_enrichment_batch < 1:
+            raise ValueError("pending_enrichment_batch: must be at least 1")
+
 
 class SyncProgress(msgspec.Struct, frozen=True, kw_only=True):
     pages: int
