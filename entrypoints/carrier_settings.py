@@ -1,29 +1,18 @@
-"""Carrier directory settings: the service's, read from ``PORTSIDE_MONDIAL_RELAY_*`` / ``PORTSIDE_COLISSIMO_*``,
-and an account's own, sent through the API and checked here against the carrier's settings type."""
+"""An account's own carrier settings, sent through the API and checked here against the carrier's settings type."""
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import msgspec
 
-from portside.adapters.carriers import (
-    ColissimoDirectory,
-    ColissimoSettings,
-    MondialRelayDirectory,
-    MondialRelaySettings,
-)
-from portside.adapters.http import HttpClient
 from portside.core.errors import ValidationFailed
 from portside.core.model import PickupCarrier
-from portside.core.ports import PickupPointDirectory
 from portside.core.services.validation import convert_fields, string_leaves
-
-from .config import ConfigError, Settings
 
 # An account's directory shares the process with every other account's syncs: a timeout it chose
 # must not hold a sync slot for minutes.
@@ -33,12 +22,12 @@ MAX_SECRET_LENGTH = 256
 
 @dataclass(frozen=True)
 class CarrierKind:
-    """A carrier portside has a directory for: its settings type, which fields are secret, how to build it."""
+    """A carrier portside has a directory for: its settings type and which of its fields are secret.
+    Which directory adapter those settings build is the composition root's choice (``container.py``)."""
 
     carrier: PickupCarrier
     settings_type: type[Any]
     secret_fields: frozenset[str]
-    directory: Callable[[Any, HttpClient], PickupPointDirectory]
 
     def decode(self, data: Mapping[str, Any]) -> Any:
         """An account's settings as the carrier's settings type, or ValidationFailed naming each bad
@@ -99,65 +88,3 @@ def _named_fields(kind: CarrierKind, problems: dict[str, str]) -> dict[str, str]
         first = message.split(" ", 1)[0]
         named[f"settings.{first}" if where == "settings" and first in fields else where] = message
     return named
-
-
-CARRIER_KINDS: dict[PickupCarrier, CarrierKind] = {
-    PickupCarrier.mondial_relay: CarrierKind(
-        PickupCarrier.mondial_relay,
-        MondialRelaySettings,
-        frozenset({"private_key"}),
-        MondialRelayDirectory,
-    ),
-    PickupCarrier.colissimo: CarrierKind(
-        PickupCarrier.colissimo,
-        ColissimoSettings,
-        frozenset({"password", "api_key"}),
-        ColissimoDirectory,
-    ),
-}
-
-
-def build_directory(carrier: PickupCarrier, settings: Any, *, http: HttpClient) -> PickupPointDirectory:
-    """The carrier's directory over ``settings`` (its settings type), uncached."""
-    return CARRIER_KINDS[carrier].directory(settings, http)
-
-
-def _decode(kind: type[Any], values: dict[str, Any], prefix: str) -> Any:
-    try:
-        return kind(**{k: v for k, v in values.items() if v is not None})
-    except (TypeError, ValueError) as exc:
-        # The carrier settings' messages name the field ("enseigne must be 8 characters…"), never its value.
-        raise ConfigError(f"invalid configuration: {prefix}*: {exc}") from None
-
-
-def mondial_relay_settings(settings: Settings) -> MondialRelaySettings | None:
-    if not settings.mondial_relay_enseigne:
-        return None
-    values = {
-        "enseigne": settings.mondial_relay_enseigne,
-        "private_key": settings.mondial_relay_private_key,
-        "url": settings.mondial_relay_url,
-    }
-    return _decode(MondialRelaySettings, values, "PORTSIDE_MONDIAL_RELAY_")  # type: ignore[no-any-return]
-
-
-def colissimo_settings(settings: Settings) -> ColissimoSettings | None:
-    if not (settings.colissimo_account or settings.colissimo_api_key):
-        return None
-    values = {
-        "account": settings.colissimo_account,
-        "password": settings.colissimo_password,
-        "api_key": settings.colissimo_api_key,
-        "url": settings.colissimo_url,
-    }
-    return _decode(ColissimoSettings, values, "PORTSIDE_COLISSIMO_")  # type: ignore[no-any-return]
-
-
-def service_carrier_settings(settings: Settings) -> dict[PickupCarrier, Any]:
-    """The service's settings of each carrier configured in the environment (the default of every account)."""
-    found: dict[PickupCarrier, Any] = {}
-    if (mondial_relay := mondial_relay_settings(settings)) is not None:
-        found[PickupCarrier.mondial_relay] = mondial_relay
-    if (colissimo := colissimo_settings(settings)) is not None:
-        found[PickupCarrier.colissimo] = colissimo
-    return found

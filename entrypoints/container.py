@@ -6,29 +6,32 @@ import functools
 import logging
 import os
 import socket
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from dependency_injector import containers, providers
 
+from portside.adapters.carriers import ColissimoDirectory, MondialRelayDirectory
 from portside.adapters.http import HttpClient
 from portside.adapters.postgres.uow import PostgresUnitOfWorkFactory
 from portside.adapters.system_clock import SystemClock
 from portside.adapters.webhooks import WebhookSender
 from portside.channels.registry import ChannelDeps, ChannelRegistry
-from portside.core.model import OutboxKind
-from portside.core.ports import Clock, UnitOfWorkFactory
+from portside.core.model import OutboxKind, PickupCarrier
+from portside.core.ports import Clock, PickupPointDirectory, UnitOfWorkFactory
 from portside.core.services import ImportSettings, RelaySettings
 
 from . import resources
 from .application import Portside
-from .carrier_settings import CARRIER_KINDS, build_directory, service_carrier_settings
+from .carrier_kinds import CARRIER_KINDS
 from .channel_provider import StoreChannels
 from .config import Settings
 from .directories import AccountDirectories
 from .metrics import Metrics
 from .readiness import DatabaseReadiness
 from .scheduler import Scheduler
+from .service_carriers import service_carrier_settings
 from .webhooks import WebhookHandler
 
 log = logging.getLogger("portside")
@@ -57,6 +60,18 @@ def relay_settings(settings: Settings) -> RelaySettings:
     )
 
 
+# Which directory adapter fills the PickupPointDirectory port for each carrier, over its settings type.
+DIRECTORY_ADAPTERS: dict[PickupCarrier, Callable[[Any, HttpClient], PickupPointDirectory]] = {
+    PickupCarrier.mondial_relay: MondialRelayDirectory,
+    PickupCarrier.colissimo: ColissimoDirectory,
+}
+
+
+def build_directory(carrier: PickupCarrier, settings: Any, *, http: HttpClient) -> PickupPointDirectory:
+    """The carrier's directory over ``settings`` (its settings type), uncached."""
+    return DIRECTORY_ADAPTERS[carrier](settings, http)
+
+
 def account_directories(
     settings: Settings, http: HttpClient, uow: UnitOfWorkFactory, clock: Clock
 ) -> AccountDirectories:
@@ -69,7 +84,11 @@ def account_directories(
     if missing:
         log.info("no service directory configured for %s: only accounts' own settings are used", ", ".join(missing))
     return AccountDirectories(
-        service=service, build=functools.partial(build_directory, http=http), uow=uow, clock=clock
+        service=service,
+        build=functools.partial(build_directory, http=http),
+        kinds=CARRIER_KINDS,
+        uow=uow,
+        clock=clock,
     )
 
 

@@ -17,7 +17,8 @@ from portside.core.model import PickupCarrier, PickupPoint, Weight
 from portside.core.ports import Clock, DirectoryProvider, PickupPointDirectory, SearchArea, UnitOfWorkFactory
 from portside.core.services import CachedDirectory
 
-from .carrier_settings import CARRIER_KINDS, CarrierKind
+from .carrier_kinds import CARRIER_KINDS
+from .carrier_settings import CarrierKind
 
 log = logging.getLogger("portside.directories")
 
@@ -26,7 +27,8 @@ log = logging.getLogger("portside.directories")
 VERIFY_AREA = SearchArea(country="FR", postal_code="75001", city="PARIS")
 MAX_ACCOUNT_DIRECTORIES = 1024
 
-# Builds a carrier's directory over its settings type; the composition root gives the real one.
+# Builds a carrier's directory over its settings type: the composition root (``container.py``)
+# chooses the adapter; tests give fakes.
 DirectoryBuilder = Callable[[PickupCarrier, Any], PickupPointDirectory]
 _ENCODE = msgspec.json.Encoder(order="sorted").encode
 

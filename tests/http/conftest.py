@@ -26,8 +26,8 @@ from portside.core.model import Address, PickupCarrier, PickupPoint
 from portside.core.ports import UnitOfWorkFactory
 from portside.core.services import ImportSettings, RelaySettings
 from portside.entrypoints.application import Portside
-from portside.entrypoints.carrier_settings import build_directory
 from portside.entrypoints.channel_provider import StoreChannels
+from portside.entrypoints.container import build_directory
 from portside.entrypoints.directories import AccountDirectories
 from portside.entrypoints.http import build_http_app
 from portside.testing.clock import FixedClock

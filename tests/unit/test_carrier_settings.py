@@ -19,7 +19,7 @@ from portside.core.services.carrier_settings import (
     masked,
     put_carrier_settings,
 )
-from portside.entrypoints.carrier_settings import CARRIER_KINDS
+from portside.entrypoints.carrier_kinds import CARRIER_KINDS
 from portside.testing.clock import FixedClock
 
 MR = PickupCarrier.mondial_relay
