@@ -14,6 +14,7 @@ from dependency_injector import containers, providers
 
 from portside.adapters.carriers import ColissimoDirectory, MondialRelayDirectory
 from portside.adapters.http import HttpClient
+from portside.adapters.postgres.pool import is_connection_failure
 from portside.adapters.postgres.uow import PostgresUnitOfWorkFactory
 from portside.adapters.system_clock import SystemClock
 from portside.adapters.webhooks import WebhookSender
@@ -118,6 +119,9 @@ def build_scheduler(app: Portside, settings: Settings) -> Scheduler:
         sync_lease_s=float(settings.sync_lease_s),
         sync_retry_s=settings.sync_retry_s,
         shutdown_grace_s=settings.shutdown_grace_s,
+        # The unit of work turns a lost connection into StorageUnavailable only when it opens; one
+        # lost mid-transaction reaches the scheduler raw, and is an outage all the same.
+        connection_failure=is_connection_failure,
     )
 
 

@@ -7,17 +7,24 @@ from datetime import timedelta
 
 from ..application import Portside
 from .acceptance_sla import check_acceptance_sla
-from .outage import PassFailures
+from .outage import OutageTest, PassFailures, is_storage_outage
 from .timing import sleep_or_stop
 
 
 class Housekeeping:
-    def __init__(self, app: Portside, *, every_s: float, acceptance_sla: timedelta) -> None:
+    def __init__(
+        self,
+        app: Portside,
+        *,
+        every_s: float,
+        acceptance_sla: timedelta,
+        is_outage: OutageTest = is_storage_outage,
+    ) -> None:
         self.app = app
         self.every_s = every_s
         self.acceptance_sla = acceptance_sla
-        self._sla_failures = PassFailures("acceptance SLA check")
-        self._depth_failures = PassFailures("outbox depth check")
+        self._sla_failures = PassFailures("acceptance SLA check", is_outage=is_outage)
+        self._depth_failures = PassFailures("outbox depth check", is_outage=is_outage)
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from ..application import Portside
 from .housekeeping import Housekeeping
-from .outage import PassFailures
+from .outage import OutageTest, PassFailures, storage_outages
 from .syncs import SyncLoop
 from .timing import sleep_or_stop
 
@@ -30,10 +30,14 @@ class Scheduler:
         sync_lease_s: float = 600.0,
         sync_retry_s: float = 30.0,
         shutdown_grace_s: float = 30.0,
+        connection_failure: OutageTest | None = None,
     ) -> None:
+        """``connection_failure``: the storage adapter's test for a raw lost connection (an outage too,
+        besides the core's StorageUnavailable); the composition root passes it."""
         self.app = app
         self.relay_poll_s = relay_poll_s
         self.events_poll_s = events_poll_s
+        self.is_outage = storage_outages(connection_failure)
         self.syncs = SyncLoop(
             app,
             concurrency=sync_concurrency,
@@ -41,8 +45,11 @@ class Scheduler:
             lease_s=sync_lease_s,
             retry_s=sync_retry_s,
             shutdown_grace_s=shutdown_grace_s,
+            is_outage=self.is_outage,
         )
-        self.housekeeping = Housekeeping(app, every_s=housekeeping_s, acceptance_sla=acceptance_sla)
+        self.housekeeping = Housekeeping(
+            app, every_s=housekeeping_s, acceptance_sla=acceptance_sla, is_outage=self.is_outage
+        )
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set; then take no new work, let what is in hand finish (syncs up to
@@ -53,7 +60,7 @@ class Scheduler:
         )
 
     async def _relay_loop(self, stop: asyncio.Event) -> None:
-        failures = PassFailures("outbox relay")
+        failures = PassFailures("outbox relay", is_outage=self.is_outage)
         while not stop.is_set():
             try:
                 report = await self.app.relay_once()
@@ -67,7 +74,7 @@ class Scheduler:
 
     async def _events_loop(self, stop: asyncio.Event) -> None:
         batch = 500
-        failures = PassFailures("event publishing")
+        failures = PassFailures("event publishing", is_outage=self.is_outage)
         while not stop.is_set():
             try:
                 report = await self.app.publish_events(batch=batch)

@@ -7,15 +7,32 @@ import logging
 import time
 from collections.abc import Callable
 
-from portside.adapters.postgres.pool import is_connection_failure
 from portside.core.errors import StorageUnavailable
 
 log = logging.getLogger("portside.scheduler")
 
+# Whether an error says the database is out of reach (rather than that something is wrong).
+OutageTest = Callable[[BaseException], bool]
+
 
 def is_storage_outage(exc: BaseException) -> bool:
-    """The database is unreachable, restarting or saturated: the pass can only be tried again later."""
-    return isinstance(exc, StorageUnavailable) or is_connection_failure(exc)
+    """The database is unreachable, restarting or saturated, in the core's words: the pass can only be
+    tried again later."""
+    return isinstance(exc, StorageUnavailable)
+
+
+def storage_outages(connection_failure: OutageTest | None = None) -> OutageTest:
+    """``is_storage_outage``, or the storage adapter's own ``connection_failure`` (a raw driver error:
+    a connection lost mid-transaction is not translated by the unit of work). The composition root
+    gives the adapter's predicate; the scheduler imports no adapter."""
+    if connection_failure is None:
+        return is_storage_outage
+    found = connection_failure
+
+    def outage(exc: BaseException) -> bool:
+        return is_storage_outage(exc) or found(exc)
+
+    return outage
 
 
 def reason(exc: BaseException) -> str:
@@ -33,9 +50,17 @@ class PassFailures:
     it lasted. Every other error keeps its traceback: it is a bug or something nobody expected.
     """
 
-    def __init__(self, what: str, *, quiet_s: float = 60.0, monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        what: str,
+        *,
+        quiet_s: float = 60.0,
+        monotonic: Callable[[], float] = time.monotonic,
+        is_outage: OutageTest = is_storage_outage,
+    ) -> None:
         self.what = what
         self.quiet_s = quiet_s
+        self._is_outage = is_outage
         self._monotonic = monotonic
         self._down_since: float | None = None
         self._warned_at: float | None = None
@@ -47,7 +72,7 @@ class PassFailures:
         return self._down_since is not None
 
     def failed(self, exc: BaseException) -> None:
-        if not is_storage_outage(exc):
+        if not self._is_outage(exc):
             log.error("%s failed; retrying", self.what, exc_info=exc)
             return
         now = self._monotonic()

@@ -16,7 +16,7 @@ import random
 from portside.core.errors import ChannelError
 from portside.core.model import SyncReport
 
-from .outage import is_storage_outage
+from .outage import OutageTest, is_storage_outage
 
 
 def failures_in_a_row(reports: list[SyncReport]) -> int:
@@ -38,6 +38,7 @@ def retry_delay(
     interval_s: float,
     channel_minimum_s: float,
     rng: random.Random,
+    is_outage: OutageTest = is_storage_outage,
 ) -> float | None:
     """Seconds until the next try after ``error``, the ``failures``-th in a row; None: the store's
     normal interval (a permanent failure)."""
@@ -46,7 +47,7 @@ def retry_delay(
         if not error.retryable:
             return None
         floor = max(channel_minimum_s, error.retry_after or 0.0)
-    elif not is_storage_outage(error):
+    elif not is_outage(error):
         return None
     ceiling = min(interval_s, first_s * 2.0 ** max(0, failures - 1))
     return max(floor, ceiling / 2 + rng.uniform(0, ceiling / 2))

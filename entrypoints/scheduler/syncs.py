@@ -11,7 +11,7 @@ from portside.core.errors import PortsideError, SyncAlreadyRunning, SyncLeaseLos
 from portside.core.model import Store
 
 from ..application import Portside
-from .outage import PassFailures, is_storage_outage, reason
+from .outage import OutageTest, PassFailures, is_storage_outage, reason
 from .retry import failures_in_a_row, retry_delay
 from .timing import sleep_or_stop
 
@@ -32,6 +32,7 @@ class SyncLoop:
         shutdown_grace_s: float,
         retry_s: float = 30.0,
         rng: random.Random | None = None,
+        is_outage: OutageTest = is_storage_outage,
     ) -> None:
         self.app = app
         self.concurrency = concurrency
@@ -41,7 +42,8 @@ class SyncLoop:
         self.retry_s = retry_s
         self._rng = rng or random.Random()
         self._running: set[asyncio.Task[None]] = set()
-        self._claims = PassFailures("claiming due store syncs")
+        self._is_outage = is_outage
+        self._claims = PassFailures("claiming due store syncs", is_outage=is_outage)
         self._stop = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -121,7 +123,7 @@ class SyncLoop:
     async def _after_failure(self, store_id: str, store: Store | None, owner: str, error: Exception) -> None:
         """Decide when the store runs again and record it, trying again while the database is away
         (a sync that failed with the database has not released its lease, and the lease may be long)."""
-        expected = isinstance(error, PortsideError) or is_storage_outage(error)
+        expected = isinstance(error, PortsideError) or self._is_outage(error)
         log.warning("sync of store %s failed: %s", store_id, reason(error), exc_info=None if expected else error)
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + self.lease_s  # by then the lease has lapsed: claim_due takes it again
@@ -131,7 +133,7 @@ class SyncLoop:
                 await self._reschedule(store_id, store, owner, error)
                 return
             except Exception as exc:
-                if not is_storage_outage(exc) or self._stop.is_set() or loop.time() + pause > give_up_at:
+                if not self._is_outage(exc) or self._stop.is_set() or loop.time() + pause > give_up_at:
                     log.warning(
                         "could not record when store %s syncs again (%s); it runs again once its lease lapses",
                         store_id,
@@ -155,6 +157,7 @@ class SyncLoop:
                 interval_s=interval,
                 channel_minimum_s=self._channel_minimum(store),
                 rng=self._rng,
+                is_outage=self._is_outage,
             )
             next_run_at = app.clock.now() + timedelta(seconds=interval if delay is None else delay)
             # Still ours when the failure came before the import released the lease (or while it was

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from portside.adapters.memory import MemoryStorage
+from portside.adapters.postgres.pool import is_connection_failure
 from portside.core.errors import StorageBusy, StorageUnavailable
 from portside.entrypoints.scheduler import Scheduler
-from portside.entrypoints.scheduler.outage import PassFailures
+from portside.entrypoints.scheduler.outage import PassFailures, storage_outages
 from portside.entrypoints.scheduler.syncs import SyncLoop
 from portside.testing.fake_channel import FakeChannelPlugin
 
@@ -55,7 +56,9 @@ def test_an_outage_is_one_warning_and_one_line_when_it_ends_and_a_bug_keeps_its_
 
 def test_a_flapping_database_is_not_a_warning_every_flap(caplog: pytest.LogCaptureFixture) -> None:
     monotonic = Clock()
-    failures = PassFailures("event publishing", quiet_s=60, monotonic=monotonic)
+    # As the container wires it: a raw lost connection of the Postgres driver is an outage too.
+    outage = storage_outages(is_connection_failure)
+    failures = PassFailures("event publishing", quiet_s=60, monotonic=monotonic, is_outage=outage)
     caplog.set_level(logging.INFO)
     for _ in range(10):  # busy, fine, busy, fine... every 2 s
         failures.failed(StorageBusy("no database connection came free within 5 s"))
@@ -121,7 +124,8 @@ async def test_a_sync_cut_by_an_outage_releases_its_lease_once_the_database_is_b
     store = await add_store(storage.storage, interval=900)
     app = make_app(storage.storage, FailingPlugin(outage))
     app.uow = storage
-    loop = SyncLoop(app, concurrency=1, poll_s=1, lease_s=600, shutdown_grace_s=1, retry_s=30)
+    outage = storage_outages(is_connection_failure)
+    loop = SyncLoop(app, concurrency=1, poll_s=1, lease_s=600, shutdown_grace_s=1, retry_s=30, is_outage=outage)
     claimed = await claim(storage, store.id, owner="w1", now=app.clock.now())
 
     await asyncio.wait_for(loop._sync(claimed, "w1"), timeout=10)

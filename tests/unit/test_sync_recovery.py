@@ -7,8 +7,10 @@ import random
 from datetime import UTC, datetime, timedelta
 
 from portside.adapters.memory import MemoryStorage
+from portside.adapters.postgres.pool import is_connection_failure
 from portside.core.errors import ChannelAuthFailed, ChannelUnavailable, StorageBusy, StorageUnavailable
 from portside.core.model import Store, SyncReport
+from portside.entrypoints.scheduler.outage import storage_outages
 from portside.entrypoints.scheduler.retry import failures_in_a_row, retry_delay
 from portside.entrypoints.scheduler.syncs import SyncLoop
 from portside.testing.clock import FixedClock
@@ -42,14 +44,20 @@ async def test_a_report_left_running_by_a_dead_sync_is_closed_as_interrupted_by_
 
 def test_a_passing_fault_retries_soon_with_backoff_and_a_refusal_waits_the_interval() -> None:
     rng = random.Random(7)
+    outage = storage_outages(is_connection_failure)  # as the container wires the scheduler
 
     def delay(error: BaseException, failures: int = 1, minimum: float = 0.0) -> float | None:
-        return retry_delay(error, failures=failures, first_s=30, interval_s=900, channel_minimum_s=minimum, rng=rng)
+        return retry_delay(
+            error, failures=failures, first_s=30, interval_s=900, channel_minimum_s=minimum, rng=rng, is_outage=outage
+        )
 
     busy = StorageBusy("no connection")
     assert [15 <= (delay(busy, n) or 0) <= 30 * 2 ** (n - 1) for n in (1, 2, 3)] == [True] * 3
     assert 450 <= (delay(StorageUnavailable("down"), 10) or 0) <= 900  # never later than the interval
     assert 15 <= (delay(ConnectionRefusedError(111, "refused")) or 0) <= 30  # a raw connection failure too
+    assert retry_delay(  # ... which only the storage adapter's predicate tells: the scheduler knows no driver
+        ConnectionRefusedError(111, "refused"), failures=1, first_s=30, interval_s=900, channel_minimum_s=0, rng=rng
+    ) is None
     # The marketplace: its Retry-After and the channel's minimum poll interval both hold.
     assert delay(ChannelUnavailable("HTTP 503")) is not None
     assert delay(ChannelUnavailable("HTTP 429", retry_after=1200)) == 1200
