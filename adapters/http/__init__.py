@@ -1,5 +1,6 @@
 """The shared HTTP client: one session per process, retry with backoff and jitter, Retry-After, token bucket."""
 
+from .channel_errors import channel_error
 from .client import DEFAULT_MAX_BODY, HttpClient, HttpResponse, create_session, where
 from .errors import HttpError, HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
 from .ratelimit import TokenBucket
@@ -15,6 +16,7 @@ __all__ = [
     "ResponseTooLarge",
     "RetryPolicy",
     "TokenBucket",
+    "channel_error",
     "create_session",
     "parse_retry_after",
     "where",

@@ -6,17 +6,8 @@ import logging
 from collections.abc import Mapping
 from urllib.parse import quote
 
-import aiohttp
-
-from portside.adapters.http import (
-    HttpClient,
-    HttpError,
-    HttpOutcomeUnknown,
-    HttpResponse,
-    HttpUnavailable,
-    TokenBucket,
-)
-from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelUnavailable, OutcomeUnknown
+from portside.adapters.http import HttpClient, HttpError, HttpResponse, TokenBucket, channel_error
+from portside.core.errors import ChannelAuthFailed
 
 from .auth import TokenProvider
 from .problems import AUTH_REJECTED, error_for
@@ -102,20 +93,6 @@ class OctopiaClient:
                 timeout_s=self._settings.timeout_s,
                 limiter=self._limiter,
             )
-        except HttpUnavailable as exc:
-            raise ChannelUnavailable(
-                f"Octopia is unavailable ({self._redact(str(exc))}); portside will retry.", retry_after=exc.retry_after
-            ) from None
-        except HttpOutcomeUnknown as exc:
-            raise OutcomeUnknown(
-                f"{what}: no reliable answer from Octopia ({self._redact(str(exc))}); it may have been applied."
-            ) from None
         except HttpError as exc:
-            raise ChannelError(f"{what}: {self._redact(str(exc))}") from None
-        except aiohttp.ClientError as exc:
-            # A transport failure the shared client does not classify (e.g. a connection reset while
-            # sending): the request may have reached Octopia, so a POST's outcome is unknown.
-            detail = f"{what}: {type(exc).__name__} ({self._redact(str(exc))})"
-            if idempotent:
-                raise ChannelUnavailable(f"Octopia is unavailable ({detail}); portside will retry.") from None
-            raise OutcomeUnknown(f"{detail}; it may have been applied.") from None
+            # Every transport failure comes classified by the shared client (it converts each aiohttp error).
+            raise channel_error(exc, what=what, marketplace="Octopia", redact=self._redact) from None

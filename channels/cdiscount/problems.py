@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from portside.adapters.http import HttpResponse
-from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejected, ChannelUnavailable
+from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejected
 
 from .schemas import WireProblem, decoder
 
@@ -72,7 +72,8 @@ def _summary(problem: WireProblem, errors: dict[str, list[str]], redact: Redact)
 
 
 def error_for(response: HttpResponse, what: str, redact: Redact) -> ChannelError:
-    """The typed error for a non-2xx answer to ``what`` (e.g. ``"GET /orders"``)."""
+    """The typed error for a non-2xx answer to ``what`` (e.g. ``"GET /orders"``). Never a 429 or a 5xx:
+    the shared client raises on those (``channel_error`` turns that into ChannelUnavailable/OutcomeUnknown)."""
     problem = read_problem(response)
     errors = field_errors(problem.errors, redact)
     summary = _summary(problem, errors, redact)
@@ -84,8 +85,6 @@ def error_for(response: HttpResponse, what: str, redact: Redact) -> ChannelError
             "Octopia refused access for this seller id with these credentials: check the seller id (the "
             f"number shown in the Octopia Seller zone) and that the API credentials belong to it ({summary})."
         )
-    if status == 429 or status >= 500:  # only reached when the shared client gave up retrying
-        return ChannelUnavailable(f"Octopia is unavailable ({what}: HTTP {status}, {summary}); portside will retry.")
     return OctopiaRejected(
         f"Octopia refused {what} (HTTP {status}): {summary}",
         status=status,

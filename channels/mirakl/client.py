@@ -11,8 +11,7 @@ import logging
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from portside.adapters.http import HttpClient, HttpError, HttpOutcomeUnknown, HttpResponse, HttpUnavailable, TokenBucket
-from portside.core.errors import ChannelError, ChannelUnavailable, OutcomeUnknown
+from portside.adapters.http import HttpClient, HttpError, HttpResponse, TokenBucket, channel_error
 
 from .problems import error_for
 from .redact import Redactor
@@ -79,16 +78,8 @@ class MiraklClient:
                 timeout_s=self._settings.timeout_s,
                 limiter=self._limiter,
             )
-        except HttpUnavailable as exc:
-            raise ChannelUnavailable(
-                f"Mirakl is unavailable ({self._redact(str(exc))}); portside will retry.", retry_after=exc.retry_after
-            ) from None
-        except HttpOutcomeUnknown as exc:
-            raise OutcomeUnknown(
-                f"{what}: no reliable answer from Mirakl ({self._redact(str(exc))}); it may have been applied."
-            ) from None
         except HttpError as exc:
-            raise ChannelError(f"{what}: {self._redact(str(exc))}") from None
+            raise channel_error(exc, what=what, marketplace="Mirakl", redact=self._redact) from None
         log.debug("%s → %d", what, response.status)
         if response.ok:
             return response

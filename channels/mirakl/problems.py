@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import msgspec
 
-from portside.adapters.http import HttpResponse, parse_retry_after
-from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejected, ChannelUnavailable
+from portside.adapters.http import HttpResponse
+from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejected
 
 from .answers import WireError
 from .schemas import decoder
@@ -64,7 +64,8 @@ def read_error(response: HttpResponse, redact: Redact) -> tuple[str | None, str 
 
 
 def error_for(response: HttpResponse, what: str, redact: Redact, shop_id: str | None) -> ChannelError:
-    """The typed error for a non-2xx answer to ``what`` (e.g. ``"PUT /orders/{id}/ship"``)."""
+    """The typed error for a non-2xx answer to ``what`` (e.g. ``"PUT /orders/{id}/ship"``). Never a 429 or
+    a 5xx: the shared client raises on those (``channel_error`` turns that into ChannelUnavailable/OutcomeUnknown)."""
     message, code = read_error(response, redact)
     said = message or "no details given"
     status = response.status
@@ -75,11 +76,6 @@ def error_for(response: HttpResponse, what: str, redact: Redact, shop_id: str | 
         return ChannelAuthFailed(
             f"Mirakl refused access to {shop} with this API key ({what}: HTTP 403, {said}). Check the shop id "
             "(seller back office › My account › Settings) or leave it empty to use the key's own shop."
-        )
-    if status == 429 or status >= 500:  # only reached when the shared client gave up retrying
-        return ChannelUnavailable(
-            f"Mirakl is unavailable ({what}: HTTP {status}, {said}); portside will retry.",
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
         )
     return MiraklRejected(
         f"Mirakl refused {what} (HTTP {status}{f', {code}' if code else ''}): {said}",
