@@ -119,9 +119,5 @@ class MiraklPlugin:
             acknowledger=MiraklAcknowledger(client) if capabilities.acceptance else None,
         )
 
-    def profile_of(self, store: Store) -> MarketplaceProfile:
-        """The store's resolved marketplace profile (shipped profile + the store's overrides)."""
-        return decode_config(MiraklSettings, store.settings, "Mirakl settings").marketplace()
-
 
 plugin = MiraklPlugin()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from enum import StrEnum
 
 import msgspec
@@ -41,6 +40,3 @@ class StatusMapping(msgspec.Struct, frozen=True, kw_only=True):
 
     def effective(self) -> dict[str, OrderStatus]:
         return {**self.defaults, **self.overrides}
-
-    def with_overrides(self, overrides: Mapping[str, OrderStatus]) -> StatusMapping:
-        return StatusMapping(defaults=self.defaults, overrides=dict(overrides))
