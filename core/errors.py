@@ -81,6 +81,11 @@ class ChannelAuthFailed(ChannelRejected):
     """The channel refused the store's credentials: the seller must fix them."""
 
 
+class MalformedMessage(ChannelError):
+    """An outbox message whose payload is not what its kind carries (a bug, or a row edited by hand):
+    sending it again cannot help, so the relay marks it dead at once and says why."""
+
+
 class DirectoryError(PortsideError):
     """A carrier's pickup point directory failed or answered something unexpected."""
 

@@ -11,7 +11,16 @@ import msgspec
 
 from portside.adapters.webhooks import SubscriberGone, WebhookSender
 from portside.core.errors import ChannelRejected
-from portside.core.model import Order, OutboxKind, OutboxMessage, Shipment
+from portside.core.model import (
+    Order,
+    OutboxKind,
+    OutboxMessage,
+    Shipment,
+    WebhookPayload,
+    WebhookResult,
+    payload_of,
+    to_payload,
+)
 from portside.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("portside.webhooks")
@@ -46,35 +55,33 @@ class WebhookHandler:
         self._gone: set[str] = set()
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
-        payload = message.payload
-        shipment_id = (payload.get("detail") or {}).get("shipment")
+        event = payload_of(message, WebhookPayload)
+        shipment_id = event.detail.get("shipment")
         async with self._uow() as u:
             hook = await u.webhooks.get(message.subject_id)
             if hook is None or not hook.active:
-                return {"skipped": "the subscription was deleted or deactivated"}
-            record = await u.orders.get(payload["order_id"])
+                return to_payload(WebhookResult(skipped="the subscription was deleted or deactivated"))
+            record = await u.orders.get(event.order_id)
             shipment = await u.shipments.get(str(shipment_id)) if shipment_id else None
         if record is None:
-            raise ChannelRejected(f"order {payload['order_id']} no longer exists; nothing to send")
+            raise ChannelRejected(f"order {event.order_id} no longer exists; nothing to send")
         data: dict[str, Any] = {"order": self._render_order(record.order)}
         if shipment is not None:
             data["shipment"] = self._render_shipment(shipment)
-        # Parsed back so the time reads like every other time the API writes (ISO 8601, "Z").
-        created_at = datetime.fromisoformat(payload["occurred_at"])
-        body = _encode({"id": payload["event_id"], "type": payload["type"], "created_at": created_at, "data": data})
+        body = _encode({"id": event.event_id, "type": event.type, "created_at": event.occurred_at, "data": data})
         try:
             status = await self._sender.send(
                 hook.url,
                 hook.secret,
                 body,
-                event_id=payload["event_id"],
-                event_type=payload["type"],
+                event_id=event.event_id,
+                event_type=event.type.value,
                 timestamp=int(self._clock.now().timestamp()),
             )
         except SubscriberGone:
             self._gone.add(message.id)
             raise
-        return {"status": status}
+        return to_payload(WebhookResult(status=status))
 
     async def on_outcome(
         self,

@@ -33,6 +33,17 @@ from .orders import (
     sum_money,
 )
 from .outbox import OutboxKind, OutboxMessage, OutboxStatus
+from .outbox_payloads import (
+    DecisionPayload,
+    DecisionResult,
+    ShipNotificationPayload,
+    ShipNotificationResult,
+    WebhookPayload,
+    WebhookResult,
+    payload_of,
+    result_of,
+    to_payload,
+)
 from .parties import Address, Customer
 from .shipments import NotificationState, NotificationStatus, Shipment, ShipmentLine
 from .statuses import SHIPPED_STATES, OrderStatus, StatusMapping
@@ -55,6 +66,8 @@ __all__ = [
     "Closure",
     "Customer",
     "DayHours",
+    "DecisionPayload",
+    "DecisionResult",
     "DeliveryKind",
     "DeliveryMethod",
     "Discount",
@@ -77,6 +90,8 @@ __all__ = [
     "PointSource",
     "Product",
     "QuarantinedPayload",
+    "ShipNotificationPayload",
+    "ShipNotificationResult",
     "Shipment",
     "ShipmentLine",
     "StatusMapping",
@@ -86,10 +101,15 @@ __all__ = [
     "SyncReport",
     "TimeSlot",
     "WebhookEvent",
+    "WebhookPayload",
+    "WebhookResult",
     "WebhookSubscription",
     "Weight",
     "lines_weight",
     "normalise_point_id",
     "order_id_for",
+    "payload_of",
+    "result_of",
     "sum_money",
+    "to_payload",
 ]

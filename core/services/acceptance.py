@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -12,6 +12,8 @@ from ..model import (
     AcceptancePolicy,
     ActivityKind,
     ActivityRecord,
+    DecisionPayload,
+    DecisionResult,
     Order,
     OrderFlag,
     OrderStatus,
@@ -19,6 +21,9 @@ from ..model import (
     OutboxMessage,
     Product,
     Store,
+    payload_of,
+    result_of,
+    to_payload,
 )
 from ..ports import ChannelProvider, Clock, UnitOfWork, UnitOfWorkFactory
 from .ids import derived_id, new_id
@@ -35,15 +40,15 @@ def should_auto_accept(store: Store, order: Order, products: dict[str, Product])
 
 
 async def enqueue_decision(
-    u: UnitOfWork, order: Order, *, accept: bool, reason: str | None, now: datetime, by: str
+    u: UnitOfWork, order: Order, *, accept: bool, reason: str | None, now: datetime, by: Literal["seller", "policy"]
 ) -> tuple[OutboxMessage, bool]:
     """One decision per order: a second request finds the first instead of queueing another.
     Returns the decision's message and whether this call queued it."""
     message_id = derived_id("decision", order.id)
     existing = await u.outbox.get(message_id)
     if existing is not None:
-        if existing.payload.get("accept") != accept:
-            decided = "accepted" if existing.payload.get("accept") else "refused"
+        if payload_of(existing, DecisionPayload).accept != accept:
+            decided = "refused" if accept else "accepted"
             raise Conflict(f"order {order.channel_order_id} was already {decided}; the marketplace has the decision")
         return existing, False
     message = OutboxMessage(
@@ -51,7 +56,7 @@ async def enqueue_decision(
         kind=OutboxKind.acceptance,
         store_id=order.store_id,
         subject_id=order.id,
-        payload={"accept": accept, "reason": reason, "by": by},
+        payload=to_payload(DecisionPayload(accept=accept, reason=reason, by=by)),
         available_at=now,
         created_at=now,
     )
@@ -90,18 +95,8 @@ async def decide_order(
         flagged = order.with_flags(add=(OrderFlag.decision_pending,))
         await u.orders.save_many([msgspec.structs.replace(record, order=flagged, modified_at=now)])
         kind = ActivityKind.accepted if accept else ActivityKind.refused
-        await u.activity.add_many(
-            [
-                ActivityRecord(
-                    id=new_id(),
-                    order_id=order.id,
-                    store_id=order.store_id,
-                    kind=kind,
-                    at=now,
-                    detail={"reason": reason, "queued": message.id},
-                )
-            ]
-        )
+        detail = {"reason": reason, "queued": message.id}
+        await u.activity.add_many([ActivityRecord.for_order(order, kind, now, detail, id=new_id())])
         await u.commit()
     return message
 
@@ -116,6 +111,7 @@ class AcceptanceHandler:
         self._channels = channels
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        decision = payload_of(message, DecisionPayload)
         async with self._uow() as u:
             record = await u.orders.get(message.subject_id)
         if record is None or message.store_id is None:
@@ -124,16 +120,15 @@ class AcceptanceHandler:
         acknowledger = bundle.acknowledger
         if acknowledger is None:
             raise ChannelRejected("this channel does not take accept/refuse decisions")
-        accept = bool(message.payload.get("accept"))
         if message.outcome_unknown:
             decided = await acknowledger.find_decision(record.order)
             if decided is not None:
-                return {"decision": "accepted" if decided else "refused", "found_on_channel": "true"}
-        if accept:
+                return to_payload(DecisionResult(decision=_decision(decided), found_on_channel=True))
+        if decision.accept:
             await acknowledger.accept(record.order)
         else:
-            await acknowledger.refuse(record.order, message.payload.get("reason"))
-        return {"decision": "accepted" if accept else "refused"}
+            await acknowledger.refuse(record.order, decision.reason)
+        return to_payload(DecisionResult(decision=_decision(decision.accept)))
 
     async def on_outcome(
         self,
@@ -149,19 +144,12 @@ class AcceptanceHandler:
         if record is None:
             return
         if result is not None:
-            kind, detail = ActivityKind.notification_delivered, dict(result)
+            kind, detail = ActivityKind.notification_delivered, to_payload(result_of(result, DecisionResult))
         else:
             kind, detail = ActivityKind.notification_failed, {"error": error, "dead": dead}
         detail["message"] = message.id
-        await u.activity.add_many(
-            [
-                ActivityRecord(
-                    id=new_id(),
-                    order_id=record.order.id,
-                    store_id=record.order.store_id,
-                    kind=kind,
-                    at=now,
-                    detail=detail,
-                )
-            ]
-        )
+        await u.activity.add_many([ActivityRecord.for_order(record.order, kind, now, detail, id=new_id())])
+
+
+def _decision(accepted: bool) -> Literal["accepted", "refused"]:
+    return "accepted" if accepted else "refused"

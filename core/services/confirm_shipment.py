@@ -17,6 +17,8 @@ from ..model import (
     OutboxMessage,
     Shipment,
     ShipmentLine,
+    ShipNotificationPayload,
+    to_payload,
 )
 from ..ports import CarrierCatalog, ChannelCapabilities, Clock, ShipmentNotifier, UnitOfWorkFactory
 from .ids import new_id
@@ -131,23 +133,14 @@ async def confirm_shipment(
                 kind=OutboxKind.ship_notification,
                 store_id=order.store_id,
                 subject_id=shipment.id,
-                payload={"carrier_name": channel_carrier or request.carrier},
+                payload=to_payload(ShipNotificationPayload(carrier_name=channel_carrier or request.carrier)),
                 available_at=now,
                 created_at=now,
             )
         )
-        await u.activity.add_many(
-            [
-                ActivityRecord(
-                    id=new_id(),
-                    order_id=order.id,
-                    store_id=order.store_id,
-                    kind=ActivityKind.shipment_confirmed,
-                    at=now,
-                    detail={"shipment": shipment.id, "carrier": request.carrier, "tracking_number": number},
-                )
-            ]
-        )
+        detail = {"carrier": request.carrier, "tracking_number": number}
+        confirmed = ActivityRecord.for_shipment(shipment, ActivityKind.shipment_confirmed, now, detail, id=new_id())
+        await u.activity.add_many([confirmed])
         await u.commit()
     return shipment
 

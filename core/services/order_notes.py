@@ -26,17 +26,9 @@ async def set_internal_notes(
             record, order=msgspec.structs.replace(order, internal_notes=notes), modified_at=now
         )
         await u.orders.save_many([updated])
-        await u.activity.add_many(
-            [
-                ActivityRecord(
-                    id=new_id(),
-                    order_id=order.id,
-                    store_id=order.store_id,
-                    kind=ActivityKind.note_changed,
-                    at=now,
-                    detail={"internal_notes": notes, "by": "seller"},
-                )
-            ]
+        changed = ActivityRecord.for_order(
+            order, ActivityKind.note_changed, now, {"internal_notes": notes, "by": "seller"}, id=new_id()
         )
+        await u.activity.add_many([changed])
         await u.commit()
     return updated

@@ -6,7 +6,16 @@ from datetime import datetime
 
 import msgspec
 
-from ..model import ActivityKind, ActivityRecord, OutboxKind, OutboxMessage, WebhookEvent, WebhookSubscription
+from ..model import (
+    ActivityKind,
+    ActivityRecord,
+    OutboxKind,
+    OutboxMessage,
+    WebhookEvent,
+    WebhookPayload,
+    WebhookSubscription,
+    to_payload,
+)
 from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
 from .ids import derived_id
 
@@ -80,13 +89,11 @@ def _delivery(record: ActivityRecord, event: WebhookEvent, hook: WebhookSubscrip
         kind=OutboxKind.webhook,
         store_id=record.store_id,
         subject_id=hook.id,
-        payload={
-            "event_id": record.id,
-            "type": event.value,
-            "occurred_at": record.at.isoformat(),
-            "order_id": record.order_id,
-            "detail": record.detail,
-        },
+        payload=to_payload(
+            WebhookPayload(
+                event_id=record.id, type=event, occurred_at=record.at, order_id=record.order_id, detail=record.detail
+            )
+        ),
         available_at=now,
         created_at=now,
     )

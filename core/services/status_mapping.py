@@ -64,16 +64,9 @@ async def set_status_mapping(
                 records.append(msgspec.structs.replace(record, order=remapped, modified_at=now))
                 if remapped.status != order.status:
                     changed += 1
-                    activity.append(
-                        ActivityRecord(
-                            id=new_id(),
-                            order_id=order.id,
-                            store_id=order.store_id,
-                            kind=ActivityKind.status_changed,
-                            at=now,
-                            detail={"from": order.status, "to": remapped.status, "by": "status mapping"},
-                        )
-                    )
+                    detail = {"from": order.status, "to": remapped.status, "by": "status mapping"}
+                    kind = ActivityKind.status_changed
+                    activity.append(ActivityRecord.for_order(order, kind, now, detail, id=new_id()))
             await u.orders.save_many(records)
             await u.activity.add_many(activity)
             await u.commit()

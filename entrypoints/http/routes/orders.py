@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from portside.core.errors import Conflict
+from portside.core.model import DecisionPayload, payload_of
 from portside.core.services.acceptance import decide_order
 from portside.core.services.order_listing import OrderFilter, list_orders
 from portside.core.services.order_notes import set_internal_notes
@@ -94,7 +95,7 @@ async def _decide(request: web.Request, *, accept: bool) -> web.Response:
         clock=app.clock,
         acceptance_supported=bundle.capabilities.acceptance,
     )
-    decision = "accept" if message.payload.get("accept") else "refuse"
+    decision = "accept" if payload_of(message, DecisionPayload).accept else "refuse"
     body = DecisionJson(
         order_id=record.order.id, decision=decision, delivery=message.status.value, message_id=message.id
     )
