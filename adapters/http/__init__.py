@@ -5,6 +5,7 @@ from .client import DEFAULT_MAX_BODY, HttpClient, HttpResponse, create_session, 
 from .errors import HttpError, HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
 from .ratelimit import TokenBucket
 from .retry import RetryPolicy, parse_retry_after
+from .wire import decoder, iso_z, parse_time, union_decoder
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -18,6 +19,10 @@ __all__ = [
     "TokenBucket",
     "channel_error",
     "create_session",
+    "decoder",
+    "iso_z",
     "parse_retry_after",
+    "parse_time",
+    "union_decoder",
     "where",
 ]

@@ -12,28 +12,13 @@ order to quarantine, not to guess at (mapping turns floats to Decimal via their 
 from __future__ import annotations
 
 from datetime import datetime
-from functools import cache
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any
 
 import msgspec
 
-T = TypeVar("T")
-
-
-@cache
-def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(kind)
-
-
-def decoder(kind: type[T]) -> msgspec.json.Decoder[T]:
-    """One JSON decoder per wire type, built on first use and reused."""
-    return _decoder(cast(Any, kind))
-
-
-def union_decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    """The same for a union of wire types (``list[WireCarrier] | WireCarrierPage``)."""
-    return _decoder(kind)
-
+# Re-exported: this channel decodes through ``schemas.decoder``, built once per type in adapters.http.wire.
+from portside.adapters.http.wire import decoder as decoder
+from portside.adapters.http.wire import union_decoder as union_decoder
 
 # Free text is bounded while decoding (msgspec checks it in C): far above anything Octopia sends, low
 # enough that one field cannot carry megabytes into the database, a carrier label or a log line.

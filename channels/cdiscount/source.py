@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 
+from portside.adapters.http.wire import iso_z
 from portside.core.errors import ChannelUnavailable, MappingError
 from portside.core.model import Order
 from portside.core.ports import KnownOrders, MappingFailure, OrderPage, SkippedOrder
@@ -13,14 +14,6 @@ from .client import OctopiaClient, order_path
 from .mapping import MappingContext
 from .pages import PageUnreadable, assemble, decode_wires, fingerprints, map_raw
 from .settings import CdiscountSettings
-
-
-def iso_z(moment: datetime) -> str:
-    """Octopia's filter format, ``2025-06-01T00:00:00Z``. Seconds are truncated, which only widens the
-    window; a naive datetime is refused, because guessing its offset skips orders (pain points #3)."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"updated_since must be timezone-aware, got {moment.isoformat()}")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class CdiscountOrderSource:

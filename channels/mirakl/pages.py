@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 import msgspec
 
@@ -16,11 +15,12 @@ from portside.adapters.http.json_split import (
     refusal,
     split_page,
 )
+from portside.adapters.http.wire import parse_time
 from portside.core.errors import MappingError
 from portside.core.model import Order
 from portside.core.ports import MappingFailure
 
-from .mapping import MappingContext, map_order, utc
+from .mapping import MappingContext, map_order
 from .schemas import WireOrder, WireOrderKey, WireOrdersFast, WireOrdersPage, decoder
 
 Entry = tuple[Order | MappingFailure, datetime | None]  # with the order's last_updated_date, when readable
@@ -35,21 +35,12 @@ class DecodedPage(msgspec.Struct, frozen=True, kw_only=True):
     total_count: int | None
 
 
-def _time(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return utc(datetime.fromisoformat(value.replace("Z", "+00:00")))
-    except ValueError:
-        return None
-
-
 def order_key(raw: bytes) -> tuple[str | None, datetime | None]:
     """Best-effort id and ``last_updated_date`` of an order that may not decode: for quarantine and the cursor."""
     key = read_members(raw, WireOrderKey)
     if key is None:
         return None, None
-    return readable_id(key.order_id), _time(key.last_updated_date)
+    return readable_id(key.order_id), parse_time(key.last_updated_date)
 
 
 def _failure(raw: bytes, why: Exception | str) -> Entry:

@@ -12,23 +12,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from functools import cache
-from typing import Annotated, Any, TypeVar, cast
+from typing import Annotated, Any
 
 import msgspec
 
-T = TypeVar("T")
-
-
-@cache
-def _decoder(kind: Any) -> msgspec.json.Decoder[Any]:
-    return msgspec.json.Decoder(kind)
-
-
-def decoder(kind: type[T]) -> msgspec.json.Decoder[T]:
-    """One JSON decoder per wire type, built on first use and reused."""
-    return _decoder(cast(Any, kind))
-
+# Re-exported: this channel decodes through ``schemas.decoder``, built once per type in adapters.http.wire.
+from portside.adapters.http.wire import decoder as decoder
 
 # Free text is bounded while decoding (msgspec checks it in C): far above anything Mirakl sends, low
 # enough that one field cannot carry megabytes into the database, a carrier label or a log line.

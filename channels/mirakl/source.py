@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from datetime import datetime
 
+from portside.adapters.http.wire import iso_z
 from portside.core.errors import ChannelRejected, ChannelUnavailable, MappingError
 from portside.core.model import Order
 from portside.core.ports import KnownOrders, MappingFailure, OrderPage
@@ -13,14 +14,6 @@ from .client import MiraklClient
 from .mapping import MappingContext
 from .pages import DecodedPage, PageUnreadable, decode_page
 from .settings import MiraklSettings
-
-
-def iso_z(moment: datetime) -> str:
-    """``2025-06-02T08:00:00Z``: a ``+00:00`` offset would need URL-encoding (§2 Dates). Seconds are
-    truncated, which only widens the window; a naive datetime is refused rather than guessed."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"updated_since must be timezone-aware, got {moment.isoformat()}")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class MiraklOrderSource:
