@@ -155,7 +155,8 @@ def test_fast_order_ids_are_the_cores_order_ids(store_id: str, channel_order_id:
 
 
 @given(
-    secret=st.text(st.characters(blacklist_characters="*"), min_size=8, max_size=30),
+    # As credentials are kept: stripped (the Redactor strips them too, and masks a shorter one only alone).
+    secret=st.text(st.characters(blacklist_characters="*"), min_size=8, max_size=30).filter(lambda s: s == s.strip()),
     before=st.text(max_size=20),
     after=st.text(max_size=20),
 )
