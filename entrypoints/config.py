@@ -54,6 +54,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     acceptance_sla_hours: Annotated[float, msgspec.Meta(gt=0, le=MAX_SECONDS / 3600)] = 24.0
     shutdown_grace_s: Annotated[float, msgspec.Meta(ge=0, le=MAX_SECONDS)] = 30.0  # 0: cancel syncs at once
     webhook_timeout_s: Seconds = 10.0
+    # URLs tenants choose (webhooks, their carrier endpoint, their stores' marketplace URLs) may name
+    # loopback, private, link-local or reserved addresses: only where every tenant is trusted.
+    allow_private_urls: bool = False
     mondial_relay_url: str | None = None
     mondial_relay_enseigne: str | None = None
     mondial_relay_private_key: str | None = None

@@ -30,6 +30,7 @@ from .channel_provider import StoreChannels
 from .config import Settings
 from .directories import AccountDirectories
 from .metrics import Metrics
+from .outbound import OutboundPolicy
 from .readiness import DatabaseReadiness
 from .scheduler import Scheduler
 from .service_carriers import service_carrier_settings
@@ -74,7 +75,7 @@ def build_directory(carrier: PickupCarrier, settings: Any, *, http: HttpClient) 
 
 
 def account_directories(
-    settings: Settings, http: HttpClient, uow: UnitOfWorkFactory, clock: Clock
+    settings: Settings, http: HttpClient, uow: UnitOfWorkFactory, clock: Clock, tenant_http: HttpClient | None = None
 ) -> AccountDirectories:
     """Each account's directories: its own carrier settings (set through the API) where it has some,
     else the service's (``PORTSIDE_MONDIAL_RELAY_*``, ``PORTSIDE_COLISSIMO_*``), every answer cached
@@ -87,6 +88,7 @@ def account_directories(
     return AccountDirectories(
         service=service,
         build=functools.partial(build_directory, http=http),
+        build_own=functools.partial(build_directory, http=tenant_http or http),  # endpoints an account chose
         kinds=CARRIER_KINDS,
         uow=uow,
         clock=clock,
@@ -130,7 +132,12 @@ def build_api(app: Portside, metrics: Metrics, readiness: DatabaseReadiness, set
 
     syncs = BackgroundSyncs(app, grace_s=settings.shutdown_grace_s)  # on-demand syncs stop like scheduled ones
     return build_http_app(
-        app, metrics=metrics, readiness=readiness, sync_launcher=syncs, max_in_flight=http_max_in_flight(settings)
+        app,
+        metrics=metrics,
+        readiness=readiness,
+        sync_launcher=syncs,
+        max_in_flight=http_max_in_flight(settings),
+        outbound=OutboundPolicy(allow_private=settings.allow_private_urls),
     )
 
 
@@ -153,8 +160,14 @@ class StorageContainer(containers.DeclarativeContainer):
 
 
 class HttpContainer(containers.DeclarativeContainer):
+    settings = providers.Dependency(instance_of=Settings)
     session = providers.Resource(resources.http_session)
     client = providers.Singleton(HttpClient, session)
+    # For endpoints only a tenant sets (its webhooks, its own carrier endpoints): unless
+    # PORTSIDE_ALLOW_PRIVATE_URLS, its connections refuse non-public addresses (outbound.py). Stores'
+    # marketplace URLs, which the operator's CLI sets too, are checked when the API saves them.
+    tenant_session = providers.Resource(resources.tenant_http_session, settings)
+    tenant_client = providers.Singleton(resources.tenant_http_client, client, tenant_session)
 
 
 class ChannelContainer(containers.DeclarativeContainer):
@@ -173,11 +186,15 @@ class Container(containers.DeclarativeContainer):
     clock = providers.Singleton(SystemClock)
     worker_id = providers.Singleton(default_worker_id, settings)
     storage = providers.Container(StorageContainer, settings=settings)
-    http = providers.Container(HttpContainer)
+    http = providers.Container(HttpContainer, settings=settings)
     channels = providers.Container(ChannelContainer, http=http.client, clock=clock, uow=storage.uow)
-    directories = providers.Singleton(account_directories, settings, http.client, storage.uow, clock)
+    directories = providers.Singleton(
+        account_directories, settings, http.client, storage.uow, clock, http.tenant_client
+    )
     metrics = providers.Singleton(Metrics)
-    webhook_sender = providers.Singleton(WebhookSender, http.client, timeout_s=settings.provided.webhook_timeout_s)
+    webhook_sender = providers.Singleton(
+        WebhookSender, http.tenant_client, timeout_s=settings.provided.webhook_timeout_s
+    )
     webhooks = providers.Singleton(build_webhook_handler, storage.uow, webhook_sender, clock)
     app = providers.Singleton(
         Portside,

@@ -202,6 +202,8 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
     data_dir = _data_dir(settings)
     state = demo_state(data_dir, datetime.now(UTC))
     database = str(data_dir / "pgdata") if settings.database_url is None else "PORTSIDE_DATABASE_URL"
+    # The sandboxes, and the webhook receivers the demo's examples use, are on this machine.
+    settings = msgspec.structs.replace(settings, allow_private_urls=True)
     with StopSignals() as signals:
         async with sandboxes(host, orders, state.sandbox_now) as boxes:
             async with running(carriers_on_sandboxes(settings, boxes)) as container:

@@ -121,9 +121,11 @@ class AccountDirectories(_Directories):
         clock: Clock,
         kinds: Mapping[PickupCarrier, CarrierKind] = CARRIER_KINDS,
         max_entries: int = MAX_ACCOUNT_DIRECTORIES,
+        build_own: DirectoryBuilder | None = None,
     ) -> None:
         super().__init__({c: CachedDirectory(build(c, s), uow=uow, clock=clock) for c, s in service.items()}, kinds)
-        self._build = build
+        # Accounts' own settings name endpoints a tenant chose: the container builds them on the tenant client.
+        self._build = build_own or build
         self._uow = uow
         self._clock = clock
         self._max_entries = max_entries

@@ -12,13 +12,14 @@ from pathlib import Path
 import aiohttp
 import asyncpg
 
-from portside.adapters.http import create_session
+from portside.adapters.http import HttpClient, create_session
 from portside.adapters.postgres.cipher import FernetCipher
 from portside.adapters.postgres.dsn import mask_dsn
 from portside.adapters.postgres.embedded import EmbeddedPostgres
 from portside.adapters.postgres.pool import create_pool
 
 from .config import ConfigError, Settings
+from .outbound import public_only_socket
 
 log = logging.getLogger("portside")
 
@@ -54,6 +55,23 @@ async def http_session() -> AsyncIterator[aiohttp.ClientSession]:
         yield session
     finally:
         await session.close()
+
+
+async def tenant_http_session(settings: Settings) -> AsyncIterator[aiohttp.ClientSession | None]:
+    """The session for URLs tenants chose, whose connections refuse non-public addresses; None when
+    ``PORTSIDE_ALLOW_PRIVATE_URLS`` lets them share the process's session."""
+    if settings.allow_private_urls:
+        yield None
+        return
+    session = create_session(socket_factory=public_only_socket)
+    try:
+        yield session
+    finally:
+        await session.close()
+
+
+def tenant_http_client(shared: HttpClient, session: aiohttp.ClientSession | None) -> HttpClient:
+    return shared if session is None else HttpClient(session)
 
 
 def credentials_cipher(settings: Settings) -> FernetCipher:

@@ -10,6 +10,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler, Middleware
 
 from ..application import Portside
+from ..outbound import PERMISSIVE, OutboundPolicy
 from .auth import auth_middleware
 from .background import BackgroundSyncs
 from .contracts import HttpMetrics, ReadinessCheck, SyncLauncher
@@ -19,7 +20,7 @@ from .problems import problems_middleware
 from .respond import encode
 from .routes import carriers, catalog, health, orders, pickup_points, shipments, store_ops, stores, webhooks
 from .routing import Operation, add_routes
-from .state import METRICS, OPENAPI, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
+from .state import METRICS, OPENAPI, OUTBOUND, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
 
 MAX_BODY_BYTES = 1 << 20  # 1 MiB: far above any single resource; bulk imports stream instead
 MAX_BULK_BYTES = 256 << 20
@@ -89,12 +90,15 @@ def build_http_app(
     max_body_bytes: int = MAX_BODY_BYTES,
     max_bulk_bytes: int = MAX_BULK_BYTES,
     max_in_flight: int | None = None,
+    outbound: OutboundPolicy = PERMISSIVE,
 ) -> web.Application:
     """The API over ``portside``. ``registry_names``: the channels new stores may use (default: every
     installed one). ``metrics``: observes each request and is served at /metrics (absent without it).
     ``readiness``: answers /readyz (default: the database answers). ``sync_launcher``: runs
     ``POST /v1/stores/{id}/sync`` (default: a task in this process, under the store's lease).
-    ``max_in_flight``: requests past this many at once are refused with 429 (default: no limit)."""
+    ``max_in_flight``: requests past this many at once are refused with 429 (default: no limit).
+    ``outbound``: which URLs a tenant may have portside call (webhooks, its carrier endpoint, its stores'
+    marketplace URLs); the default allows any, for hosts and tests; the service passes its setting."""
     # Outermost first: metrics see the final status, problems turn every error (auth's too) into JSON,
     # the in-flight limit refuses before auth spends a database connection on the key.
     middlewares: list[Middleware] = [problems_middleware, auth_middleware]
@@ -107,6 +111,7 @@ def build_http_app(
     add_routes(app, ops)
     names = registry_names if registry_names is not None else portside.channels.registry.names()
     app[PORTSIDE] = portside
+    app[OUTBOUND] = outbound
     app[SETTINGS] = HttpSettings(
         max_body_bytes=max_body_bytes, max_bulk_bytes=max_bulk_bytes, channel_names=tuple(names)
     )

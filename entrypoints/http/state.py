@@ -8,6 +8,7 @@ from aiohttp import web
 from portside.core.model import ApiKey
 
 from ..application import Portside
+from ..outbound import OutboundPolicy
 from .contracts import HttpMetrics, ReadinessCheck, SyncLauncher
 
 
@@ -24,6 +25,7 @@ READINESS = web.AppKey[ReadinessCheck]("readiness")
 SYNCS = web.AppKey("syncs", SyncLauncher)
 OPENAPI = web.AppKey("openapi", bytes)  # the document, encoded once
 PUBLIC_ROUTES = web.AppKey[frozenset[str]]("public_routes")  # route templates needing no key
+OUTBOUND = web.AppKey("outbound", OutboundPolicy)  # which URLs a tenant may make portside call
 
 # Per (account, Idempotency-Key): a lock while its request runs; weak, so idle keys cost nothing.
 

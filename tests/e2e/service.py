@@ -41,6 +41,7 @@ def fast_settings(database_url: str, **overrides: Any) -> Settings:
         "relay_max_backoff_s": 0.2,
         "relay_max_attempts": 3,
         "shutdown_grace_s": 5.0,
+        "allow_private_urls": True,  # the sandboxes and webhook receivers are on 127.0.0.1
         **overrides,
     }
     return Settings(**values)

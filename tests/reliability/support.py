@@ -86,6 +86,7 @@ FAST = {
     "db_pool_min": "1",
     "db_pool_max": "4",
     "log_level": "INFO",
+    "allow_private_urls": "true",  # the sandboxes and webhook receivers are on 127.0.0.1
 }
 
 

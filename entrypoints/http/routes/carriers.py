@@ -20,7 +20,7 @@ from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.carriers import CarrierJson, CarrierList, CarrierSettingsJson, CarrierSettingsPut
-from ..state import PORTSIDE, account_id
+from ..state import OUTBOUND, PORTSIDE, account_id
 
 
 def settings_json(item: CarrierAccountSettings, request: web.Request) -> CarrierSettingsJson:
@@ -54,6 +54,8 @@ async def put_settings(request: web.Request) -> web.Response:
     app = request.app[PORTSIDE]
     carrier_config(app.directories.kinds, request.match_info["carrier"])  # 404 before 422: the carrier first
     body = await read_json(request, CarrierSettingsPut)
+    if isinstance(url := body.settings.get("url"), str):
+        await request.app[OUTBOUND].check(url, field="settings.url")  # before verify calls it
     saved = await put_carrier_settings(
         account_id(request),
         request.match_info["carrier"],

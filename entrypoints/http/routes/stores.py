@@ -9,13 +9,14 @@ from portside.core.ports import UnitOfWork
 from portside.core.services.stores import StoreChanges, StoreDraft, connect_store, update_store
 from portside.core.services.tenancy import owned_store
 
+from ...outbound import url_leaves
 from ..channels import installed, offered, verifier
 from ..decoding import read_json
 from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.stores import StoreCreate, StoreJson, StoreList, StorePatch, SyncReportJson
-from ..state import PORTSIDE, account_id
+from ..state import OUTBOUND, PORTSIDE, account_id
 
 
 def store_json(store: Store, last_sync: SyncReport | None = None) -> StoreJson:
@@ -31,6 +32,7 @@ async def last_sync(u: UnitOfWork, store_id: str) -> SyncReport | None:
 
 async def create_store(request: web.Request) -> web.Response:
     body = await read_json(request, StoreCreate)
+    await request.app[OUTBOUND].check_all(url_leaves(body.settings, "settings"))  # before verify calls them
     app = request.app[PORTSIDE]
     store = await connect_store(
         account_id(request),
@@ -77,6 +79,7 @@ async def patch_store(request: web.Request) -> web.Response:
     async with request.app[PORTSIDE].uow() as u:  # 404 before 422: the id is checked first
         await owned_store(u, account_id(request), request.match_info["id"])
     body = await read_json(request, StorePatch)
+    await request.app[OUTBOUND].check_all(url_leaves(body.settings, "settings"))
     return await _change(request, project(StoreChanges, body))
 
 

@@ -13,7 +13,7 @@ from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
 from ..schemas.webhooks import WebhookCreate, WebhookCreated, WebhookJson, WebhookList
-from ..state import PORTSIDE, account_id
+from ..state import OUTBOUND, PORTSIDE, account_id
 
 
 def webhook_json(hook: WebhookSubscription) -> WebhookJson:
@@ -22,6 +22,7 @@ def webhook_json(hook: WebhookSubscription) -> WebhookJson:
 
 async def create_webhook(request: web.Request) -> web.Response:
     body = await read_json(request, WebhookCreate)
+    await request.app[OUTBOUND].check(body.url, field="url")
     app = request.app[PORTSIDE]
     hook = await subscribe(account_id(request), body.url, body.events, uow=app.uow, clock=app.clock)
     created = project(WebhookCreated, hook, events=list(hook.events))  # the one answer with the secret
