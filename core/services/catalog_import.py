@@ -1,38 +1,14 @@
-"""Bulk catalog import: rows checked one by one, stored in batches, a report of every rejected row."""
+"""Bulk catalog import: products stored in batches, a report of every rejected row.
+
+The caller (the API) reads each row into a ``Product`` or rejects it with what is wrong; this keeps
+the count, the batches and the report."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 import msgspec
 
-from ..errors import ValidationFailed
-from ..model import LineOption, Product, Weight
+from ..model import Product
 from ..ports import UnitOfWorkFactory
-from .validation import convert_fields
-
-Text = Annotated[str, msgspec.Meta(max_length=2000)]
-
-
-class OptionRow(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    value: Annotated[str, msgspec.Meta(max_length=500)]
-
-
-class ProductFields(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """A product's fields, as a client writes them (``PUT /v1/catalog/products/{sku}``)."""
-
-    weight_g: Annotated[int, msgspec.Meta(ge=0, le=10_000_000)] | None = None
-    image_url: Text | None = None
-    stock_location: Annotated[str, msgspec.Meta(max_length=200)] | None = None
-    title: Text | None = None
-    options: list[OptionRow] = []
-
-
-class ProductRow(ProductFields, frozen=True, kw_only=True, forbid_unknown_fields=True):
-    """One row of a bulk import: the SKU and its fields."""
-
-    sku: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
 class RejectedRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -47,40 +23,9 @@ class ImportReport(msgspec.Struct, kw_only=True):
     truncated: bool = False
 
 
-def product_of(sku: str, fields: ProductFields) -> Product:
-    return Product(
-        sku=sku.strip(),
-        weight=None if fields.weight_g is None else Weight(grams=fields.weight_g),
-        image_url=fields.image_url or None,
-        options=tuple(LineOption(name=o.name, value=o.value) for o in fields.options),
-        stock_location=fields.stock_location or None,
-        title=fields.title or None,
-    )
-
-
-def parse_options(text: str) -> list[dict[str, str]]:
-    """``colour=red;size=M`` (the CSV form) → [{name, value}, …]; raises ValidationFailed."""
-    options = []
-    for part in text.split(";"):
-        if not part.strip():
-            continue
-        name, sep, value = part.partition("=")
-        if not sep or not name.strip():
-            raise ValidationFailed("bad options", {"options": "write options as name=value;name=value"})
-        options.append({"name": name.strip(), "value": value.strip()})
-    return options
-
-
-def row_from_csv(cells: dict[str, str]) -> dict[str, Any]:
-    """A CSV record as the dict a JSON line would give: blanks are absent, options parsed."""
-    row: dict[str, Any] = {key: value for key, value in cells.items() if value.strip() != ""}
-    if "options" in row:
-        row["options"] = parse_options(row["options"])
-    return row
-
-
 class CatalogImport:
-    """Feed rows with ``add``; they are upserted every ``batch`` rows and at ``finish``."""
+    """Feed each row's product with ``add`` (or its problems with ``reject``); products are upserted
+    every ``batch`` SKUs and at ``finish``."""
 
     def __init__(self, account_id: str, *, uow: UnitOfWorkFactory, batch: int = 500, keep_rejected: int = 1000) -> None:
         self._account_id = account_id
@@ -98,28 +43,12 @@ class CatalogImport:
         else:
             self.report.truncated = True
 
-    async def add(self, row: int, data: object, *, strict: bool = True) -> None:
-        try:
-            parsed = convert_fields(data, ProductRow, what=f"row {row}", strict=strict)
-            product = product_of(parsed.sku, parsed)
-        except ValidationFailed as exc:
-            self.reject(row, exc.problems or {"row": str(exc)})
-            return
-        except ValueError as exc:
-            self.reject(row, {"sku": str(exc)})
-            return
+    async def add(self, product: Product) -> None:
+        """An accepted row's product: stored with its batch (a later row of the same SKU wins)."""
         self._pending[product.sku] = product
         self._pending_rows += 1
         if len(self._pending) >= self._batch:
             await self._flush()
-
-    async def add_csv(self, row: int, cells: dict[str, str]) -> None:
-        try:
-            data = row_from_csv(cells)
-        except ValidationFailed as exc:
-            self.reject(row, exc.problems)
-            return
-        await self.add(row, data, strict=False)
 
     async def _flush(self) -> None:
         if not self._pending:

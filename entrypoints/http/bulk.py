@@ -1,11 +1,15 @@
-"""Streaming bulk bodies: lines and CSV records read as they arrive, never the whole body at once."""
+"""Streaming bulk bodies: lines and CSV records read as they arrive, never the whole body at once, and a
+CSV record read as the row a JSON line would be."""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 from aiohttp import web
+
+from portside.core.errors import ValidationFailed
 
 from .problems import ApiProblem
 
@@ -112,3 +116,24 @@ async def csv_records(
         yield number, dict(zip(header, cells, strict=True))
     if pending:
         yield number + 1, "a quoted cell is never closed"
+
+
+def parse_options(text: str) -> list[dict[str, str]]:
+    """``colour=red;size=M`` (the CSV form) → [{name, value}, …]; raises ValidationFailed."""
+    options = []
+    for part in text.split(";"):
+        if not part.strip():
+            continue
+        name, sep, value = part.partition("=")
+        if not sep or not name.strip():
+            raise ValidationFailed("bad options", {"options": "write options as name=value;name=value"})
+        options.append({"name": name.strip(), "value": value.strip()})
+    return options
+
+
+def row_from_csv(cells: dict[str, str]) -> dict[str, Any]:
+    """A CSV record as the dict a JSON line would give: blanks are absent, options parsed."""
+    row: dict[str, Any] = {key: value for key, value in cells.items() if value.strip() != ""}
+    if "options" in row:
+        row["options"] = parse_options(row["options"])
+    return row

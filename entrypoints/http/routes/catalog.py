@@ -5,18 +5,18 @@ from __future__ import annotations
 import msgspec
 from aiohttp import web
 
-from portside.core.errors import NotFound
+from portside.core.errors import NotFound, ValidationFailed
 from portside.core.model import Product
 from portside.core.services.catalog import upsert_products
-from portside.core.services.catalog_import import CatalogImport, ImportReport, OptionRow, ProductRow, product_of
+from portside.core.services.catalog_import import CatalogImport, ImportReport
 
-from ..bulk import LineTooLong, csv_records, json_lines
+from ..bulk import LineTooLong, csv_records, json_lines, row_from_csv
 from ..decoding import nul_fields, read_json
 from ..problems import ApiProblem
 from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
-from ..schemas.catalog import ProductFields, ProductJson
+from ..schemas.catalog import OptionRow, ProductFields, ProductJson, ProductRow, product_of, product_of_row
 from ..state import PORTSIDE, SETTINGS, account_id
 
 NDJSON = "application/x-ndjson"
@@ -65,6 +65,15 @@ def _check_header(header: list[str]) -> None:
         )
 
 
+async def _add(importer: CatalogImport, row: int, data: object, *, strict: bool = True) -> None:
+    try:
+        product = product_of_row(row, data, strict=strict)
+    except ValidationFailed as exc:
+        importer.reject(row, exc.problems or {"row": str(exc)})
+        return
+    await importer.add(product)
+
+
 async def bulk_upsert(request: web.Request) -> web.Response:
     kind = request.content_type
     if kind not in (NDJSON, CSV):
@@ -80,7 +89,12 @@ async def bulk_upsert(request: web.Request) -> web.Response:
             elif nul := nul_fields(cells):  # this route reads its body itself, not through read_json
                 importer.reject(row, nul)
             else:
-                await importer.add_csv(row, cells)
+                try:
+                    data = row_from_csv(cells)
+                except ValidationFailed as exc:
+                    importer.reject(row, exc.problems)
+                    continue
+                await _add(importer, row, data, strict=False)
     else:
         async for row, line in json_lines(request, limit=limit):
             if isinstance(line, LineTooLong):
@@ -94,7 +108,7 @@ async def bulk_upsert(request: web.Request) -> web.Response:
             if nul := nul_fields(data):
                 importer.reject(row, nul)
                 continue
-            await importer.add(row, data)
+            await _add(importer, row, data)
     return json_response(await importer.finish())
 
 
