@@ -10,10 +10,12 @@ returning a ``UnitOfWorkFactory`` on empty storage::
     class TestOrders(OrderContract): ...
 
 Call ``pytest.register_assert_rewrite("portside.testing")`` in a conftest for detailed failures.
+The builders the contracts use (``make_store``, ``make_message``…) are exported for an adapter's own tests.
 """
 
+from ._support import T0, at, make_activity, make_message, make_record, make_shipment, make_store
 from .accounts import AccountContract, EventPublishingContract, IdempotencyContract, WebhookContract
-from .carrier_settings import CarrierSettingsContract
+from .carrier_settings import CarrierSettingsContract, make_carrier_settings
 from .orders import OrderContract
 from .outbox import OutboxContract, OutboxDepthContract
 from .pickup import PickupCacheContract
@@ -44,6 +46,7 @@ ALL_CONTRACTS = (
 
 __all__ = [
     "ALL_CONTRACTS",
+    "T0",
     "AccountContract",
     "ActivityContract",
     "CarrierSettingsContract",
@@ -62,4 +65,11 @@ __all__ = [
     "SyncReportContract",
     "UnitOfWorkContract",
     "WebhookContract",
+    "at",
+    "make_activity",
+    "make_carrier_settings",
+    "make_message",
+    "make_record",
+    "make_shipment",
+    "make_store",
 ]
