@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 
 class TokenBucket:
     """``rate`` requests per second on average, bursts up to ``burst``. Safe for many waiters."""
 
-    def __init__(self, rate: float, burst: int = 1, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: int = 1,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
         if rate <= 0 or burst < 1:
             raise ValueError("rate must be positive and burst at least 1")
         self.rate = rate
         self.burst = burst
         self._clock = clock
+        self._sleep = sleep
         self._tokens = float(burst)
         self._stamp = clock()
         self._lock = asyncio.Lock()
@@ -30,6 +38,6 @@ class TokenBucket:
         async with self._lock:
             self._refill()
             if self._tokens < 1:
-                await asyncio.sleep((1 - self._tokens) / self.rate)
+                await self._sleep((1 - self._tokens) / self.rate)
                 self._refill()
             self._tokens -= 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -50,27 +49,48 @@ def test_a_token_bucket_refuses_nonsense() -> None:
         TokenBucket(1, burst=0)
 
 
+class Time:
+    """A monotonic clock that only moves when the bucket sleeps: the waits are asserted, not measured."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        await asyncio.sleep(0)  # a real sleep yields too: other waiters get their turn to queue
+
+
 async def test_a_token_bucket_lets_a_burst_through_then_paces() -> None:
-    bucket = TokenBucket(rate=20.0, burst=3)
-    start = time.monotonic()
+    time = Time()
+    bucket = TokenBucket(rate=20.0, burst=3, clock=time, sleep=time.sleep)
     for _ in range(3):
         await bucket.acquire()
-    assert time.monotonic() - start < 0.04  # the burst is free
+    assert time.sleeps == []  # the burst is free
     for _ in range(4):
         await bucket.acquire()
-    # Four more at 20/s need about 0.2 s, whoever asks.
-    assert time.monotonic() - start >= 0.18
+    # Four more at 20/s: each waits for its token, 0.2 s in all, whoever asks.
+    assert time.sleeps == pytest.approx([0.05] * 4)
+
+    time.now += 1.0  # idle: the bucket refills, up to its burst and no more
+    for _ in range(4):
+        await bucket.acquire()
+    assert time.sleeps[4:] == pytest.approx([0.05])
 
 
 async def test_a_token_bucket_serves_concurrent_waiters_in_turn() -> None:
-    bucket = TokenBucket(rate=50.0, burst=1)
+    time = Time()
+    bucket = TokenBucket(rate=50.0, burst=1, clock=time, sleep=time.sleep)
     done: list[int] = []
 
     async def take(n: int) -> None:
         await bucket.acquire()
         done.append(n)
 
-    start = time.monotonic()
     await asyncio.gather(*(take(n) for n in range(6)))
     assert done == list(range(6))
-    assert time.monotonic() - start >= 5 / 50 - 0.01
+    assert time.sleeps == pytest.approx([1 / 50] * 5)  # one token a 20 ms, handed out in arrival order
