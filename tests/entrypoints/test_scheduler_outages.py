@@ -33,6 +33,10 @@ def _lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
     return [r for r in caplog.records if r.name == "portside.scheduler"]
 
 
+def _messages(caplog: pytest.LogCaptureFixture) -> list[str]:
+    return [r.getMessage() for r in _lines(caplog)]
+
+
 def test_an_outage_is_one_warning_and_one_line_when_it_ends_and_a_bug_keeps_its_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -77,8 +81,10 @@ class DownStorage:
     def __init__(self, storage: MemoryStorage) -> None:
         self.storage = storage
         self.down = False
+        self.calls: list[str] = []  # "down" or "up", each unit of work asked for
 
     def __call__(self) -> Any:
+        self.calls.append("down" if self.down else "up")
         if self.down:
             raise StorageUnavailable("the database cannot be reached (ConnectionRefusedError); retry in a moment")
         return self.storage()
@@ -90,17 +96,6 @@ async def test_scheduler_loops_ride_out_an_outage_quietly(caplog: pytest.LogCapt
     app.uow = storage  # every loop goes through the storage that fails
     scheduler = Scheduler(app, sync_poll_s=0.01, relay_poll_s=0.01, events_poll_s=0.01, housekeeping_s=0.01)
     caplog.set_level(logging.INFO)
-    stop = asyncio.Event()
-    running = asyncio.create_task(scheduler.run(stop))
-    storage.down = True
-    await asyncio.sleep(0.3)  # tens of polls of each loop
-    storage.down = False
-    await asyncio.sleep(0.1)
-    stop.set()
-    await asyncio.wait_for(running, timeout=5)
-
-    lines = _lines(caplog)
-    assert not [r for r in lines if r.exc_info], [r.getMessage() for r in lines if r.exc_info]
     loops = (
         "claiming due store syncs",
         "outbox relay",
@@ -108,6 +103,31 @@ async def test_scheduler_loops_ride_out_an_outage_quietly(caplog: pytest.LogCapt
         "acceptance SLA check",
         "outbox depth check",
     )
+
+    def failed_passes() -> int:
+        return sum(1 for call in storage.calls if call == "down")
+
+    async def every_loop_said(what: str) -> None:
+        async def said() -> None:
+            while not all(any(m.startswith(f"{loop}:") and what in m for m in _messages(caplog)) for loop in loops):
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(said(), timeout=10)
+
+    stop = asyncio.Event()
+    running = asyncio.create_task(scheduler.run(stop))
+    storage.down = True
+    await every_loop_said("unavailable")
+    polls = failed_passes()
+    while failed_passes() < polls + 20:  # more polls of a long outage: still said once
+        await asyncio.sleep(0.01)
+    storage.down = False
+    await every_loop_said("answers again")
+    stop.set()
+    await asyncio.wait_for(running, timeout=5)
+
+    lines = _lines(caplog)
+    assert not [r for r in lines if r.exc_info], [r.getMessage() for r in lines if r.exc_info]
     for loop in loops:
         said = [r.getMessage() for r in lines if r.getMessage().startswith(f"{loop}:")]
         assert len(said) == 2 and "unavailable" in said[0] and "answers again" in said[1], said

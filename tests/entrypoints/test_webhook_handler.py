@@ -3,9 +3,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
-from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -24,6 +23,7 @@ from portside.core.ports import OrderRecord
 from portside.core.services import content_hash
 from portside.entrypoints.metrics import Metrics
 from portside.entrypoints.webhooks import WebhookHandler
+from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.orders import make_order
 
@@ -31,10 +31,13 @@ from .conftest import Receiver
 from .helpers import RealClock, add_store, make_app
 
 
-async def setup(storage: MemoryStorage, receiver: Receiver, http_client: HttpClient, metrics: Metrics):  # type: ignore[no-untyped-def]
+async def setup(  # type: ignore[no-untyped-def]
+    storage: MemoryStorage, receiver: Receiver, http_client: HttpClient, metrics: Metrics, clock: Any = None
+):
+    clock = clock or RealClock()
     store = await add_store(storage)
     order = make_order(store.id, "C1")
-    now = datetime.now(UTC)
+    now = clock.now()
     hook = WebhookSubscription(
         id="wh1",
         account_id="acct",
@@ -53,11 +56,11 @@ async def setup(storage: MemoryStorage, receiver: Receiver, http_client: HttpCli
     handler = WebhookHandler(
         uow=storage,
         sender=WebhookSender(http_client, timeout_s=2),
-        clock=RealClock(),
+        clock=clock,
         render_order=lambda o: {"id": o.id, "channel_order_id": o.channel_order_id},
         render_shipment=msgspec.to_builtins,
     )
-    app = make_app(storage, FakeChannelPlugin(), handlers={OutboxKind.webhook: handler}, observer=metrics)
+    app = make_app(storage, FakeChannelPlugin(), clock=clock, handlers={OutboxKind.webhook: handler}, observer=metrics)
     published = await app.publish_events()
     assert published.deliveries == 1
     return app, order, hook
@@ -105,12 +108,17 @@ async def test_410_deactivates_the_subscription(receiver: Receiver, http_client:
 
 
 async def test_failures_retry_with_backoff_then_die_visibly(receiver: Receiver, http_client: HttpClient) -> None:
-    storage, metrics = MemoryStorage(), Metrics()
-    app, _, hook = await setup(storage, receiver, http_client, metrics)
+    storage, metrics, clock = MemoryStorage(), Metrics(), FixedClock()
+    app, _, hook = await setup(storage, receiver, http_client, metrics, clock)
     receiver.statuses = [500, 503, 500]
-    for _ in range(3):  # max_attempts=3 in make_app; backoff of 10 ms scale
-        await app.relay_once()
-        await asyncio.sleep(0.05)
+    for attempt in (1, 2):  # max_attempts=3 in make_app
+        assert (await app.relay_once()).retrying == 1
+        (message,) = await outbox(storage)
+        assert message.status == OutboxStatus.pending and message.attempts == attempt
+        assert message.available_at > clock.now()  # backed off: not due again yet...
+        assert (await app.relay_once()).claimed == 0
+        clock.at = message.available_at  # ...until its time comes
+    assert (await app.relay_once()).dead == 1
     (message,) = await outbox(storage)
     assert message.status == OutboxStatus.dead and message.attempts == 3
     assert "HTTP 500" in (message.last_error or "")
@@ -119,4 +127,4 @@ async def test_failures_retry_with_backoff_then_die_visibly(receiver: Receiver, 
     text = metrics.render()
     assert 'portside_outbox_outcomes_total{kind="webhook",outcome="failed"} 2.0' in text
     assert 'portside_outbox_outcomes_total{kind="webhook",outcome="dead"} 1.0' in text
-    assert message.available_at <= datetime.now(UTC) + timedelta(seconds=1)
+    assert message.available_at <= clock.now()  # a dead message is not scheduled again

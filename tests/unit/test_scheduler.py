@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import msgspec
 
 from portside.adapters.memory import MemoryStorage
 from portside.channels.registry import ChannelRegistry
 from portside.core.model import Store
-from portside.core.ports import OrderQuery
+from portside.core.ports import ChannelBundle, OrderPage, OrderQuery
 from portside.core.services import ImportSettings, RelaySettings, ShipmentRequest
 from portside.entrypoints.application import Portside
 from portside.entrypoints.channel_provider import StoreChannels
@@ -105,15 +109,53 @@ async def test_two_workers_sync_every_store_once_and_deliver_every_notification(
         assert len(plugin.market(store_id).parcels[order.channel_order_id]) == 1
 
 
+class HeldSource:
+    """An order source that, on its first page, waits until the test lets it go."""
+
+    def __init__(self, source: Any) -> None:
+        self.source = source
+        self.entered = asyncio.Event()
+        self.release = asyncio.Event()
+
+    async def pages(self, updated_since: datetime, *, known: Any = None) -> AsyncIterator[OrderPage]:
+        self.entered.set()
+        await self.release.wait()
+        async for page in self.source.pages(updated_since, known=known):
+            yield page
+
+    async def fetch_order(self, channel_order_id: str) -> Any:
+        return await self.source.fetch_order(channel_order_id)
+
+
+class HeldPlugin(FakeChannelPlugin):
+    def __init__(self) -> None:
+        super().__init__()
+        self.held: HeldSource | None = None
+
+    def build(self, store: Store, deps: object) -> ChannelBundle:
+        bundle = super().build(store, deps)
+        self.held = HeldSource(bundle.source)
+        return msgspec.structs.replace(bundle, source=self.held)
+
+
 async def test_stop_lets_running_syncs_finish() -> None:
-    storage, plugin = MemoryStorage(), FakeChannelPlugin()
+    storage, plugin = MemoryStorage(), HeldPlugin()
     await add_stores(storage, plugin, 1)
     scheduler = Scheduler(portside(storage, plugin, "w1"), sync_poll_s=0.01, relay_poll_s=0.01)
     stop = asyncio.Event()
     task = asyncio.create_task(scheduler.run(stop))
-    await asyncio.sleep(0.05)
+
+    async def sync_running() -> None:
+        while plugin.held is None:
+            await asyncio.sleep(0.01)
+        await plugin.held.entered.wait()
+
+    await asyncio.wait_for(sync_running(), timeout=5)  # the sync holds the lease, in its first page
     stop.set()
+    await asyncio.sleep(0)
+    assert not task.done()  # the scheduler waits for the sync it started...
+    plugin.held.release.set()  # type: ignore[union-attr]
     await asyncio.wait_for(task, timeout=5)
     async with storage() as u:
         (report,) = await u.sync_reports.find("s0")
-    assert report.outcome == "completed"
+    assert report.outcome == "completed"  # ...which finished its work rather than being cut

@@ -106,7 +106,16 @@ async def test_migrate_waits_for_the_advisory_lock(pg_empty_dsn: str) -> None:
     try:
         await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
         task = asyncio.create_task(migrate(runner))
-        await asyncio.sleep(0.3)
+        waiting = (
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        )
+
+        async def runner_waits() -> None:
+            while not await holder.fetchval(waiting):
+                await asyncio.sleep(0.01)
+
+        await asyncio.wait_for(runner_waits(), timeout=10)  # the server shows the runner queued on the lock
         assert not task.done()
         assert await holder.fetchval("SELECT to_regclass('portside.orders')") is None
         await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)

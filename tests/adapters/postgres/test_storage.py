@@ -11,9 +11,20 @@ import pytest
 from portside.adapters.postgres import CipherError, FernetCipher, PostgresUnitOfWorkFactory
 from portside.core.model import OrderFlag, PickupCarrier
 from portside.testing.orders import make_order
-from portside.testing.storage_contract._support import at, make_message, make_record, make_store
+from portside.testing.storage_contract import at, make_message, make_record, make_store
 
 SECRET = "s3cr3t-value"
+
+
+async def lock_waiter(pool: asyncpg.Pool) -> None:
+    """Return once a session of this database waits for a lock (seen by the server, not guessed by a sleep)."""
+    sql = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+
+    async def poll() -> None:
+        while not await pool.fetchval(sql):
+            await asyncio.sleep(0.01)
+
+    await asyncio.wait_for(poll(), timeout=10)
 
 
 async def test_credentials_are_encrypted_at_rest(
@@ -96,17 +107,21 @@ async def test_claim_due_skips_stores_being_claimed(pg_uow_factory: PostgresUnit
         assert (mine, theirs) == (["s0"], ["s1", "s2"])
 
 
-async def test_a_second_acquirer_waits_then_loses(pg_uow_factory: PostgresUnitOfWorkFactory) -> None:
+async def test_a_second_acquirer_waits_then_loses(
+    pg_uow_factory: PostgresUnitOfWorkFactory, pg_pool: asyncpg.Pool
+) -> None:
     async with pg_uow_factory() as first, pg_uow_factory() as second:
         assert await first.sync_leases.acquire("s1", owner="a", now=at(0), ttl_s=60)
         contender = asyncio.create_task(second.sync_leases.acquire("s1", owner="b", now=at(0), ttl_s=60))
-        await asyncio.sleep(0.2)
-        assert not contender.done()  # the row is locked by the first, still open, transaction
+        await lock_waiter(pg_pool)  # the row is locked by the first, still open, transaction
+        assert not contender.done()
         await first.commit()
         assert await asyncio.wait_for(contender, timeout=5) is False
 
 
-async def test_for_update_holds_the_row_until_the_unit_ends(pg_uow_factory: PostgresUnitOfWorkFactory) -> None:
+async def test_for_update_holds_the_row_until_the_unit_ends(
+    pg_uow_factory: PostgresUnitOfWorkFactory, pg_pool: asyncpg.Pool
+) -> None:
     order = make_order("s1", "CD-1")
     async with pg_uow_factory() as uow:
         await uow.orders.save_many([make_record(order)])
@@ -115,7 +130,7 @@ async def test_for_update_holds_the_row_until_the_unit_ends(pg_uow_factory: Post
         assert await first.orders.get(order.id, for_update=True) is not None
         assert await second.orders.get(order.id) is not None  # plain reads never wait
         waiting = asyncio.create_task(second.orders.get_by_channel_ids("s1", ["CD-1"], for_update=True))
-        await asyncio.sleep(0.2)
+        await lock_waiter(pg_pool)
         assert not waiting.done()
         await first.rollback()
         assert list(await asyncio.wait_for(waiting, timeout=5)) == ["CD-1"]
