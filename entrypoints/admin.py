@@ -52,10 +52,12 @@ def parse_config(values: Sequence[str] | None, kind: type[Any], what: str) -> di
         return _json_object(values[0].encode(), what)
     fields = {f.encode_name: f.type for f in msgspec.structs.fields(kind)}
     parsed: dict[str, Any] = {}
-    for pair in values:
+    for number, pair in enumerate(values, start=1):
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise ValidationFailed(f"{what}: expected key=value, got {key!r}…", {what: "key=value pairs"})
+            # Named by its position, never quoted: a secret passed without its name would be printed.
+            problem = f"pair {number} of {len(values)} is not key=value"
+            raise ValidationFailed(f"{what}: expected key=value pairs; {problem}", {what: problem})
         kind_of = fields.get(key)
         if kind_of is None:
             parsed[key] = value  # unknown: the channel's validation names it

@@ -10,6 +10,7 @@ from typing import Annotated
 import msgspec
 
 from portside.core.errors import PortsideError
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 PREFIX = "PORTSIDE_"
 
@@ -89,13 +90,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             missing = "colissimo_password" if self.colissimo_account else "colissimo_account"
             raise ValueError(f"{missing}: set both PORTSIDE_COLISSIMO_ACCOUNT and _PASSWORD (or an API key)")
 
-    def __repr__(self) -> str:
-        return "Settings(<redacted>)"  # secrets live in here
-
-
-SECRET_SETTINGS = frozenset(
-    {"database_url", "secret_key", "mondial_relay_private_key", "colissimo_password", "colissimo_api_key"}
-)
+    # Secrets live in here (the DSN's password among them): never in a repr, str or rich rendering.
+    __secret_fields__ = frozenset(
+        {"database_url", "secret_key", "mondial_relay_private_key", "colissimo_password", "colissimo_api_key"}
+    )
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class ConfigError(PortsideError):

@@ -13,6 +13,7 @@ from typing import Any
 import msgspec
 
 from portside.core.model import Account, PickupCarrier, Store
+from portside.core.model.masking import masked_repr, masked_rich_repr
 from portside.core.services import derived_id
 from portside.core.services.accounts import authenticate
 from portside.core.services.stores import StoreChanges, StoreDraft
@@ -51,6 +52,10 @@ class DemoState(msgspec.Struct, kw_only=True):
     # The demo account's API key, kept (file mode 0600) so a re-run prints the same key and a shell
     # that exported it keeps working. A local demo's convenience: a real key is shown once, never kept.
     api_key: str | None = None
+
+    __secret_fields__ = frozenset({"api_key"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class DemoStore(msgspec.Struct, kw_only=True):

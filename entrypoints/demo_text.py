@@ -8,6 +8,7 @@ from collections.abc import Container
 import msgspec
 
 from portside.core.model import Account, DeliveryKind, Order, OrderStatus, PickupCarrier, PointSource, Store
+from portside.core.model.masking import masked_repr, masked_rich_repr
 from portside.core.ports import OrderQuery
 
 from .application import Portside
@@ -43,6 +44,10 @@ class DemoFacts(msgspec.Struct, kw_only=True):
     mondial_relay: str
     colissimo: str
     database: str
+
+    __secret_fields__ = frozenset({"key"})  # printed once, on purpose, by print_ready; never by a repr
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 def _ships_with_colissimo(order: Order) -> bool:

@@ -19,6 +19,7 @@ import msgspec
 # Re-exported: this channel decodes through ``schemas.decoder``, built once per type in adapters.http.wire.
 from portside.adapters.http.wire import decoder as decoder
 from portside.adapters.http.wire import union_decoder as union_decoder
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 # Free text is bounded while decoding (msgspec checks it in C): far above anything Octopia sends, low
 # enough that one field cannot carry megabytes into the database, a carrier label or a log line.
@@ -160,6 +161,10 @@ class WireToken(msgspec.Struct, kw_only=True):
     access_token: str
     expires_in: float = 7200.0  # Octopia: "Your token is available for 2h" (§4.1)
     token_type: str | None = None
+
+    __secret_fields__ = frozenset({"access_token"})  # a bearer token: as good as the credentials for 2 h
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class WireProblem(msgspec.Struct, kw_only=True):

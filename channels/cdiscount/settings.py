@@ -9,6 +9,7 @@ import msgspec
 from msgspec import Meta
 
 from portside.core.model import DeliveryKind
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 PRODUCTION_AUTH_URL = "https://auth.octopia-io.net/auth/realms/maas/protocol/openid-connect/token"
 PRODUCTION_API_BASE_URL = "https://api.octopia-io.net/seller/v2"
@@ -23,11 +24,10 @@ class CdiscountCredentials(msgspec.Struct, frozen=True, kw_only=True):
     client_secret: NonEmpty
     seller_id: Annotated[str, Meta(pattern=r"^\s*\d+\s*$")]  # Octopia's numeric seller identifier
 
-    def __repr__(self) -> str:
-        # The secret never reaches a log line through a repr.
-        return f"CdiscountCredentials(client_id={self.client_id!r}, seller_id={self.seller_id!r}, client_secret=***)"
-
-    __str__ = __repr__
+    # The secret never reaches a log line through a repr.
+    __secret_fields__ = frozenset({"client_secret"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
     def fingerprint(self) -> str:
         """Stable, non-reversible identity of these credentials (cache keys; never the secret itself)."""

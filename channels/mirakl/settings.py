@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 import msgspec
 from msgspec import Meta
 
+from portside.core.model.masking import masked_repr, masked_rich_repr
+
 from .profile import MarketplaceProfile
 from .profiles import GENERIC, load_profile
 
@@ -21,10 +23,9 @@ class MiraklCredentials(msgspec.Struct, frozen=True, kw_only=True):
 
     api_key: NonEmpty
 
-    def __repr__(self) -> str:
-        return "MiraklCredentials(api_key=***)"  # the key never reaches a log line through a repr
-
-    __str__ = __repr__
+    __secret_fields__ = frozenset({"api_key"})  # the key never reaches a log line through a repr
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
     def fingerprint(self) -> str:
         """Stable, non-reversible identity of the key (state cache keys; never the key itself)."""

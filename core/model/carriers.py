@@ -10,6 +10,7 @@ from msgspec.structs import force_setattr
 
 from ._time import require_utc
 from .delivery import PickupCarrier
+from .masking import masked_repr, masked_rich_repr
 
 
 class CarrierAccountSettings(msgspec.Struct, frozen=True, kw_only=True):
@@ -24,8 +25,7 @@ class CarrierAccountSettings(msgspec.Struct, frozen=True, kw_only=True):
     def __post_init__(self) -> None:
         force_setattr(self, "updated_at", require_utc(self.updated_at, "updated_at"))
 
-    def __repr__(self) -> str:
-        # The settings hold secrets: they never reach a log line through a repr.
-        return f"CarrierAccountSettings(account_id={self.account_id!r}, carrier={self.carrier.value!r}, settings=***)"
-
-    __str__ = __repr__
+    # The settings hold secrets: they never reach a log line through a repr.
+    __secret_fields__ = frozenset({"settings"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr

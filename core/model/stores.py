@@ -10,6 +10,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from ._time import require_utc
+from .masking import masked_repr, masked_rich_repr
 from .statuses import OrderStatus
 
 
@@ -36,8 +37,7 @@ class Store(msgspec.Struct, frozen=True, kw_only=True):
         if self.sync_interval_s < 60:
             raise ValueError(f"sync interval must be at least 60 s, got {self.sync_interval_s}")
 
-    def __repr__(self) -> str:
-        # Credentials never reach a log line through a repr.
-        return f"Store(id={self.id!r}, channel={self.channel!r}, name={self.name!r}, credentials=***)"
-
-    __str__ = __repr__
+    # Credentials never reach a log line, a rich/pytest rendering or a debugger through a repr.
+    __secret_fields__ = frozenset({"credentials"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr

@@ -9,6 +9,7 @@ import msgspec
 from msgspec.structs import force_setattr
 
 from ._time import require_utc
+from .masking import masked_repr, masked_rich_repr, url_for_display
 
 
 class WebhookEvent(StrEnum):
@@ -36,7 +37,8 @@ class WebhookSubscription(msgspec.Struct, frozen=True, kw_only=True):
         if not self.events:
             raise ValueError("a webhook subscription needs at least one event")
 
-    def __repr__(self) -> str:
-        return f"WebhookSubscription(id={self.id!r}, url={self.url!r}, secret=***)"
-
-    __str__ = __repr__
+    # Neither the signing secret nor the URL's query string (receivers put tokens there) is ever shown.
+    __secret_fields__ = frozenset({"secret"})
+    __shown_as__ = {"url": url_for_display}
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr

@@ -9,6 +9,7 @@ import msgspec
 
 from ..errors import ChannelAuthFailed, ChannelRejected, ValidationFailed
 from ..model import AcceptancePolicy, Store
+from ..model.masking import masked_repr, masked_rich_repr
 from ..ports import ChannelCapabilities, Clock, UnitOfWorkFactory
 from .ids import new_id
 from .tenancy import owned_store
@@ -38,6 +39,10 @@ class StoreDraft(msgspec.Struct, frozen=True, kw_only=True):
     acceptance_policy: AcceptancePolicy = AcceptancePolicy.manual
     sync_interval_s: int | None = None  # None: the default, or the channel's minimum if higher
 
+    __secret_fields__ = frozenset({"credentials"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
+
 
 class StoreChanges(msgspec.Struct, frozen=True, kw_only=True):
     """Fields left None stay as they are; ``credentials`` and ``settings`` are merge patches."""
@@ -48,6 +53,10 @@ class StoreChanges(msgspec.Struct, frozen=True, kw_only=True):
     acceptance_policy: AcceptancePolicy | None = None
     sync_interval_s: int | None = None
     active: bool | None = None
+
+    __secret_fields__ = frozenset({"credentials"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 def _check_config(config: ChannelConfig, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> None:

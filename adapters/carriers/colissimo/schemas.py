@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import msgspec
 
+from portside.core.model.masking import masked_repr, masked_rich_repr
+
 SEARCH_OPERATION = "findRDVPointRetraitAcheminement"
 BY_ID_OPERATION = "findPointRetraitAcheminementByID"
 
@@ -15,6 +17,11 @@ class Credentials(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True)
     password: str | None = None
     apiKey: str | None = None
     codTiersPourPartenaire: str | None = None
+
+    # Every request inherits these: a logged request never shows the password or the key.
+    __secret_fields__ = frozenset({"password", "apiKey"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class SearchRequest(Credentials, frozen=True, kw_only=True, omit_defaults=True):

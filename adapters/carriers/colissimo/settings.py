@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
+
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 # REST/JSON flavour used by the current official plugins and recorded in 2025 (reference §2.2);
 # the operation name is appended: <url>/findRDVPointRetraitAcheminement.
@@ -56,11 +56,6 @@ class ColissimoSettings(msgspec.Struct, frozen=True, kw_only=True):
     def networks_for(self, country: str) -> tuple[str, ...]:
         return self.networks.get(country, FALLBACK_NETWORKS)
 
-    def __repr__(self) -> str:
-        auth = "api_key=<hidden>" if self.api_key else f"account={self.account!r}, password=<hidden>"
-        return f"ColissimoSettings(url={self.url!r}, {auth})"
-
-    __str__ = __repr__
-
-    def __rich_repr__(self) -> list[tuple[str, Any]]:
-        return [("url", self.url), ("account", self.account)]
+    __secret_fields__ = frozenset({"password", "api_key"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr

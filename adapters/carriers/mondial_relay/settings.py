@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import msgspec
 from msgspec.structs import force_setattr
+
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 # Verified in 2025 recordings (reference relay-carriers §1.1); ``WebService.asmx`` is quoted by a
 # 2026 document too, so the URL is a setting rather than a constant.
@@ -55,13 +56,9 @@ class MondialRelaySettings(msgspec.Struct, frozen=True, kw_only=True):
         if self.timeout_s <= 0:
             raise ValueError("timeout_s must be positive")
 
-    def __repr__(self) -> str:
-        return f"MondialRelaySettings(url={self.url!r}, enseigne={self.enseigne!r}, private_key=<hidden>)"
-
-    __str__ = __repr__
-
-    def __rich_repr__(self) -> list[tuple[str, Any]]:
-        return [("url", self.url), ("enseigne", self.enseigne)]
+    __secret_fields__ = frozenset({"private_key"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
     def max_weight_for(self, action: str, *, is_locker: bool) -> int | None:
         limit = self.max_weight_g.get(action)

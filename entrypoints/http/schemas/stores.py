@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import msgspec
 
 from portside.core.model import AcceptancePolicy, OrderStatus
+from portside.core.model.masking import masked_repr, masked_rich_repr
 
 from .common import UtcTime
 
@@ -22,6 +23,10 @@ class StoreCreate(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fiel
     acceptance_policy: AcceptancePolicy = AcceptancePolicy.manual
     sync_interval_s: Interval | None = None  # default 900, or the channel's minimum if higher
 
+    __secret_fields__ = frozenset({"credentials"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
+
 
 class StorePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Only the fields sent change. ``credentials`` and ``settings`` are merged key by key (a null
@@ -33,6 +38,10 @@ class StorePatch(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_field
     acceptance_policy: AcceptancePolicy | None = None
     sync_interval_s: Interval | None = None
     active: bool | None = None  # false: stop syncing (orders kept); true: resume, syncing now
+
+    __secret_fields__ = frozenset({"credentials"})
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class StoreJson(msgspec.Struct, frozen=True, kw_only=True):

@@ -7,6 +7,7 @@ from typing import Annotated
 import msgspec
 
 from portside.core.model import WebhookEvent
+from portside.core.model.masking import masked_repr, masked_rich_repr, url_for_display
 
 from .common import UtcTime
 
@@ -26,6 +27,11 @@ class WebhookJson(msgspec.Struct, frozen=True, kw_only=True):
 
 class WebhookCreated(WebhookJson, frozen=True, kw_only=True):
     secret: str  # signs every delivery; shown here once, never again
+
+    __secret_fields__ = frozenset({"secret"})
+    __shown_as__ = {"url": url_for_display}
+    __repr__ = __str__ = masked_repr
+    __rich_repr__ = masked_rich_repr
 
 
 class WebhookList(msgspec.Struct, frozen=True, kw_only=True):
