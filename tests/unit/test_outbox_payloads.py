@@ -3,7 +3,6 @@ that does not decode is dead at once with a reason, not retried as an unexpected
 
 from __future__ import annotations
 
-import random
 from datetime import UTC, datetime
 
 import pytest
@@ -24,23 +23,12 @@ from portside.core.model import (
     to_payload,
 )
 from portside.core.ports import OrderRecord
-from portside.core.services import AcceptanceHandler, decide_order, dispatch_outbox
+from portside.core.services import decide_order
 from portside.testing.orders import make_order
 
+from .test_acceptance_and_mapping import relay
+
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
-
-
-class OneChannel:
-    def __init__(self, channel) -> None:
-        self.channel = channel
-
-    async def for_store(self, store_id: str):
-        return self.channel.bundle()
-
-
-async def relay(storage, clock, channel):
-    handlers = {OutboxKind.acceptance: AcceptanceHandler(uow=storage, channels=OneChannel(channel))}
-    return await dispatch_outbox(uow=storage, handlers=handlers, clock=clock, owner="r", rng=random.Random(1))
 
 
 async def waiting_order(storage, clock, market, store, channel_id: str = "W1"):
