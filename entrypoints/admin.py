@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 from portside.core.errors import NotFound, ValidationFailed
+from portside.core.services import accounts
 from portside.core.services.stores import StoreDraft
 
 from .application import Portside
@@ -37,6 +38,39 @@ async def create_api_key(settings: Settings, account_id: str, label: str | None)
     print(f"API key {key.prefix}… for account {account_id}. It is shown this once (only its hash is kept):")
     print(secret)
     return 0
+
+
+async def list_api_keys(settings: Settings, account_id: str) -> int:
+    async with running(settings) as container:
+        app = await _app(container)
+        keys = await accounts.list_api_keys(account_id, uow=app.uow)
+    rows = [
+        (
+            k.id,
+            f"{k.prefix}…",
+            k.label or "",
+            f"{k.created_at:%Y-%m-%d %H:%M}Z",
+            f"{k.revoked_at:%Y-%m-%d %H:%M}Z" if k.revoked_at else "no",
+        )
+        for k in keys
+    ]
+    _print_table(("ID", "PREFIX", "LABEL", "CREATED", "REVOKED"), rows)
+    return 0
+
+
+async def revoke_api_key(settings: Settings, key_id: str) -> int:
+    async with running(settings) as container:
+        app = await _app(container)
+        await accounts.revoke_api_key(None, key_id, uow=app.uow, clock=app.clock)
+    print(f"revoked API key {key_id}: every request with it is refused from now on, on every process")
+    return 0
+
+
+def _print_table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> None:
+    table = [header, *rows]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    for row in table:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
 
 
 def parse_config(values: Sequence[str] | None, kind: type[Any], what: str) -> dict[str, Any]:
@@ -121,14 +155,12 @@ async def list_stores(settings: Settings, account_id: str | None) -> int:
         async with app.uow() as u:
             stores = await u.stores.find(account_id=account_id)
             last = {s.id: next(iter(await u.sync_reports.find(s.id, limit=1)), None) for s in stores}
-    rows = [("ID", "CHANNEL", "NAME", "ACTIVE", "EVERY", "LAST SYNC")]
+    rows: list[tuple[str, ...]] = []
     for s in stores:
         report = last[s.id]
         synced = f"{report.outcome} {report.started_at:%Y-%m-%d %H:%M}Z" if report else "never"
         rows.append((s.id, s.channel, s.name, "yes" if s.active else "no", f"{s.sync_interval_s}s", synced))
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    for row in rows:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    _print_table(("ID", "CHANNEL", "NAME", "ACTIVE", "EVERY", "LAST SYNC"), rows)
     return 0
 
 

@@ -44,6 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     create_key = apikeys_sub.add_parser("create", help="create an API key; prints it once, on the last line")
     create_key.add_argument("--account", required=True, help="the account id")
     create_key.add_argument("--label", help="a note to tell keys apart")
+    list_keys = apikeys_sub.add_parser("list", help="list an account's keys: id, prefix, label, created, revoked")
+    list_keys.add_argument("--account", required=True, help="the account id")
+    revoke_key = apikeys_sub.add_parser("revoke", help="revoke a key: every request with it is refused from now on")
+    revoke_key.add_argument("key_id", metavar="KEY_ID", help="the key's id ('apikeys list' shows them)")
 
     stores = commands.add_parser("stores", help="connect and list marketplace stores")
     stores_sub = stores.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -111,8 +115,12 @@ async def _accounts(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _apikeys(args: argparse.Namespace, settings: Settings) -> int:
-    from .admin import create_api_key
+    from .admin import create_api_key, list_api_keys, revoke_api_key
 
+    if args.action == "list":
+        return await list_api_keys(settings, args.account)
+    if args.action == "revoke":
+        return await revoke_api_key(settings, args.key_id)
     return await create_api_key(settings, args.account, args.label)
 
 
@@ -198,6 +206,8 @@ def _explain(exc: PortsideError) -> str:
             return f"{exc}; check the id ('portside stores list' shows store ids)"
         if exc.kind == "account":
             return f"{exc}; check the id (the last line 'portside accounts create' printed)"
+        if exc.kind == "api key":
+            return f"{exc}; check the id ('portside apikeys list --account ID' shows key ids)"
         return f"{exc}; check the id"
     if isinstance(exc, ValidationFailed) and exc.problems:
         return f"{exc}\n" + "\n".join(f"  {field}: {problem}" for field, problem in exc.problems.items())

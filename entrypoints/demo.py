@@ -15,7 +15,7 @@ import msgspec
 from portside.core.model import Account, PickupCarrier, Store
 from portside.core.model.masking import masked_repr, masked_rich_repr
 from portside.core.services import derived_id
-from portside.core.services.accounts import authenticate
+from portside.core.services.accounts import authenticate, revoke_api_key
 from portside.core.services.stores import StoreChanges, StoreDraft
 
 from .application import Portside
@@ -139,10 +139,8 @@ async def demo_account(app: Portside, remembered: str | None = None) -> tuple[Ac
     if account is None:
         account = await app.create_account("portside demo", account_id=ACCOUNT_ID)
     _, key = await app.create_api_key(account.id, label="demo")
-    async with app.uow() as u:
-        for old in old_keys:
-            await u.api_keys.revoke(old.id, at=app.clock.now())
-        await u.commit()
+    for old in old_keys:
+        await revoke_api_key(ACCOUNT_ID, old.id, uow=app.uow, clock=app.clock)
     return account, key
 
 

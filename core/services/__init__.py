@@ -1,7 +1,15 @@
 """Use cases: one plain async function (or outbox handler) a module, taking a unit of work and ports."""
 
 from .acceptance import AcceptanceHandler, decide_order, enqueue_decision, should_auto_accept
-from .accounts import authenticate, create_account, create_api_key, hash_api_key, new_api_key, revoke_api_key
+from .accounts import (
+    authenticate,
+    create_account,
+    create_api_key,
+    hash_api_key,
+    list_api_keys,
+    new_api_key,
+    revoke_api_key,
+)
 from .carrier_settings import (
     CarrierConfig,
     CarrierStatus,
@@ -87,6 +95,7 @@ __all__ = [
     "is_order_id",
     "is_stale",
     "label_hints",
+    "list_api_keys",
     "list_orders",
     "masked",
     "new_api_key",

@@ -64,10 +64,22 @@ async def authenticate(key: str, *, uow: UnitOfWorkFactory) -> ApiKey | None:
     return found if found is not None and found.active else None
 
 
-async def revoke_api_key(account_id: str, key_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+async def list_api_keys(account_id: str, *, uow: UnitOfWorkFactory) -> list[ApiKey]:
+    """The account's keys, revoked ones included, oldest first (their hashes, never the keys)."""
     async with uow() as u:
-        keys = {k.id for k in await u.api_keys.list_for_account(account_id)}
-        if key_id not in keys:
-            raise NotFound("api key", key_id)
-        await u.api_keys.revoke(key_id, at=clock.now())
+        if await u.accounts.get(account_id) is None:
+            raise NotFound("account", account_id)
+        return await u.api_keys.list_for_account(account_id)
+
+
+async def revoke_api_key(account_id: str | None, key_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> None:
+    """Revoke a key of ``account_id`` (another account's is not found), or any key when ``account_id`` is
+    None (the operator). Effective at once: the next request with it is refused. Revoking a revoked key
+    changes nothing (it keeps its first revocation time)."""
+    async with uow() as u:
+        if account_id is not None:
+            keys = {k.id for k in await u.api_keys.list_for_account(account_id)}
+            if key_id not in keys:
+                raise NotFound("api key", key_id)
+        await u.api_keys.revoke(key_id, at=clock.now())  # NotFound when no account has it
         await u.commit()

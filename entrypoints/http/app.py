@@ -18,7 +18,18 @@ from .limits import in_flight_limit
 from .openapi import build_document
 from .problems import problems_middleware
 from .respond import encode
-from .routes import carriers, catalog, health, orders, pickup_points, shipments, store_ops, stores, webhooks
+from .routes import (
+    api_keys,
+    carriers,
+    catalog,
+    health,
+    orders,
+    pickup_points,
+    shipments,
+    store_ops,
+    stores,
+    webhooks,
+)
 from .routing import Operation, add_routes
 from .state import METRICS, OPENAPI, OUTBOUND, PORTSIDE, PUBLIC_ROUTES, READINESS, SETTINGS, SYNCS, HttpSettings
 
@@ -38,6 +49,7 @@ def operations(*, with_metrics: bool = True) -> list[Operation]:
         *pickup_points.operations(),
         *carriers.operations(),
         *webhooks.operations(),
+        *api_keys.operations(),
     ]
 
 

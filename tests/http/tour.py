@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portside.core.model import OrderStatus
+from portside.core.services.accounts import create_api_key
 from portside.entrypoints.application import Portside
 from portside.entrypoints.http import operations
 from portside.entrypoints.http.routing import Operation
@@ -42,6 +43,7 @@ SCOPED = {
     "/v1/webhooks/": "webhook",
     "/v1/catalog/products/": "sku",
     "/v1/carriers/": "carrier",  # the caller's own settings for that carrier
+    "/v1/api-keys/": "api_key",  # a second key of the tenant's (revoking its own would end the tour)
 }
 UNSCOPED = {"/v1/pickup-points/{carrier}/{id}"}  # carriers' public data
 
@@ -55,6 +57,7 @@ class World:
     shipment: str
     webhook: str
     sku: str
+    api_key: str  # the id of a second key
     carrier: str = "mondial_relay"  # the tenant has its own settings for it
 
     def path(self, op: Operation, *, order: str | None = None) -> str:
@@ -84,6 +87,7 @@ async def build_world(tenant: Tenant, portside: Portside, plugin: FakeChannelPlu
     await tenant.api.put("/v1/catalog/products/SKU-T", json={"weight_g": 5})
     carrier = await tenant.api.put("/v1/carriers/mondial_relay/settings", json=BODIES["putCarrierSettings"])
     assert carrier.status == 200, carrier.body
+    spare, _ = await create_api_key(tenant.account_id, uow=portside.uow, clock=portside.clock, label="spare")
     return World(
         store=store["id"],
         order=order.id,
@@ -92,6 +96,7 @@ async def build_world(tenant: Tenant, portside: Portside, plugin: FakeChannelPlu
         shipment=shipment.json["id"],
         webhook=webhook.json["id"],
         sku="SKU-T",
+        api_key=spare.id,
     )
 
 
