@@ -10,9 +10,9 @@ from portside.channels.cdiscount.settings import CdiscountCredentials, Cdiscount
 from portside.core.errors import ValidationFailed
 from portside.core.ports import OutboxDepth
 from portside.entrypoints.admin import parse_config
-from portside.entrypoints.service_carriers import colissimo_settings, mondial_relay_settings
 from portside.entrypoints.config import ConfigError, load_settings
 from portside.entrypoints.metrics import Metrics
+from portside.entrypoints.service_carriers import colissimo_settings, mondial_relay_settings
 
 
 @pytest.mark.parametrize(

@@ -55,9 +55,12 @@ def test_a_passing_fault_retries_soon_with_backoff_and_a_refusal_waits_the_inter
     assert [15 <= (delay(busy, n) or 0) <= 30 * 2 ** (n - 1) for n in (1, 2, 3)] == [True] * 3
     assert 450 <= (delay(StorageUnavailable("down"), 10) or 0) <= 900  # never later than the interval
     assert 15 <= (delay(ConnectionRefusedError(111, "refused")) or 0) <= 30  # a raw connection failure too
-    assert retry_delay(  # ... which only the storage adapter's predicate tells: the scheduler knows no driver
-        ConnectionRefusedError(111, "refused"), failures=1, first_s=30, interval_s=900, channel_minimum_s=0, rng=rng
-    ) is None
+    assert (
+        retry_delay(  # ... which only the storage adapter's predicate tells: the scheduler knows no driver
+            ConnectionRefusedError(111, "refused"), failures=1, first_s=30, interval_s=900, channel_minimum_s=0, rng=rng
+        )
+        is None
+    )
     # The marketplace: its Retry-After and the channel's minimum poll interval both hold.
     assert delay(ChannelUnavailable("HTTP 503")) is not None
     assert delay(ChannelUnavailable("HTTP 429", retry_after=1200)) == 1200
