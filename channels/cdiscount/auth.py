@@ -19,12 +19,13 @@ from portside.core.errors import ChannelAuthFailed, ChannelError, ChannelRejecte
 from .problems import AUTH_REJECTED, field_errors, read_problem
 from .redact import Redactor
 from .schemas import WireToken, decoder
-from .settings import CdiscountCredentials, CdiscountSettings
+from .settings import PRODUCTION_AUTH_URL, CdiscountCredentials, CdiscountSettings
 
 log = logging.getLogger("portside.channels.cdiscount")
 
 # Keycloak's answers when the credentials themselves are wrong (RFC 6749 §5.2).
 _CREDENTIAL_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant"})
+_WRONG_ENDPOINT = frozenset({403, 404, 405, 410})  # no token endpoint there: a setting to fix, not an outage
 
 
 class TokenCache:
@@ -110,6 +111,14 @@ class TokenProvider:
                 f"Octopia's token endpoint refused the request: {detail or 'HTTP 400'}",
                 field_errors=field_errors(problem.errors, self._redact),
             )
+        if response.status in _WRONG_ENDPOINT:
+            # No token endpoint at that URL (a mistyped auth_url, a proxy refusing the path): retrying
+            # cannot help, the store's setting must change.
+            reason = (
+                f"HTTP {response.status} from the token endpoint: check the store's auth_url setting "
+                f"(Octopia's is {PRODUCTION_AUTH_URL})"
+            )
+            raise ChannelRejected(f"Octopia's token endpoint: {reason}", field_errors={"auth_url": [reason]})
         if not response.ok:
             raise ChannelUnavailable(f"Octopia's token endpoint answered HTTP {response.status}; portside will retry.")
         try:

@@ -322,3 +322,16 @@ def test_credentials_never_show_their_secret() -> None:
 
     credentials = CdiscountCredentials(client_id="id", client_secret=SECRET, seller_id="1")
     assert SECRET not in repr(credentials) and SECRET not in str(credentials)
+
+
+@pytest.mark.parametrize("status", [403, 404])
+async def test_a_token_endpoint_that_is_not_there_is_a_setting_to_fix_not_an_outage(
+    connect, mock_http, status: int
+) -> None:
+    mock_http.post(AUTH_URL, status=status, body="<html>Not Found</html>", content_type="text/html")
+    with pytest.raises(ChannelError) as caught:
+        await connect().client.get("/orders")
+    assert not caught.value.retryable and not isinstance(caught.value, ChannelAuthFailed)
+    assert f"HTTP {status}" in str(caught.value) and "auth_url" in str(caught.value)
+    assert "auth_url" in caught.value.field_errors  # type: ignore[attr-defined]
+    assert len(calls(mock_http, "POST", AUTH_URL)) == 1  # not retried
