@@ -6,6 +6,8 @@ import asyncio
 import logging
 import os
 import stat
+import tempfile
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -85,8 +87,51 @@ def credentials_cipher(settings: Settings) -> FernetCipher:
     path = Path(settings.data_dir) / KEY_FILE
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+        if _create_key_file(path):
+            log.info("created the credentials key %s (mode 0600); back it up with the database", path)
+    return FernetCipher(_read_key_file(path))
+
+
+def _create_key_file(path: Path) -> bool:
+    """Write a new key where none is, atomically: the key goes to a private temporary file (mode 0600)
+    which is then linked to ``path``. The link fails if another process starting at the same moment
+    got there first, and its key is kept; nobody ever sees a half-written file. False: it was not ours."""
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{KEY_FILE}.")
+    try:
         with os.fdopen(fd, "w") as handle:
             handle.write(FernetCipher.generate_key())
-        log.info("created the credentials key %s (mode 0600); back it up with the database", path)
-    return FernetCipher(path.read_text().strip())
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            # A file system without hard links: exclusive creation, and readers wait for the content.
+            return _create_key_file_in_place(path)
+        return True
+    finally:
+        os.unlink(temporary)
+
+
+def _create_key_file_in_place(path: Path) -> bool:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, stat.S_IRUSR | stat.S_IWUSR)
+    except FileExistsError:
+        return False
+    with os.fdopen(fd, "w") as handle:
+        handle.write(FernetCipher.generate_key())
+    return True
+
+
+def _read_key_file(path: Path, *, wait_s: float = 5.0) -> str:
+    """The key in ``path``; an empty file is one being written by another process (see above): wait."""
+    deadline = time.monotonic() + wait_s
+    while not (key := path.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if not key:
+        raise ConfigError(
+            f"invalid configuration: the credentials key file {path} is empty: restore it from your backup "
+            "(or delete it if no store, carrier setting or webhook was ever saved)"
+        )
+    return key
