@@ -12,6 +12,7 @@ from portside.core.model import (
     Account,
     ActivityRecord,
     ApiKey,
+    NotificationState,
     OutboxKind,
     OutboxMessage,
     OutboxStatus,
@@ -62,6 +63,9 @@ class MemoryOrders(_Repo):
     # ``for_update`` needs no lock here: a memory unit of work already runs alone.
     async def get(self, order_id: str, *, for_update: bool = False) -> OrderRecord | None:
         return self._t.orders.get(order_id)
+
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        return {i: self._t.orders[i] for i in order_ids if i in self._t.orders}
 
     async def get_by_channel_ids(
         self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
@@ -131,10 +135,20 @@ class MemoryShipments(_Repo):
     async def get(self, shipment_id: str) -> Shipment | None:
         return self._t.shipments.get(shipment_id)
 
+    async def get_many(self, shipment_ids: list[str]) -> dict[str, Shipment]:
+        return {i: self._t.shipments[i] for i in shipment_ids if i in self._t.shipments}
+
     async def update(self, shipment: Shipment) -> None:
         if shipment.id not in self._t.shipments:
             raise NotFound("shipment", shipment.id)
         self._t.shipments[shipment.id] = shipment
+
+    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
+        shipment = self._t.shipments.get(shipment_id)
+        if shipment is None:
+            return None
+        shipment = self._t.shipments[shipment_id] = msgspec.structs.replace(shipment, notification=state)
+        return shipment
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
         found = [s for s in self._t.shipments.values() if s.order_id == order_id]

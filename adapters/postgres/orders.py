@@ -42,6 +42,9 @@ class PostgresOrders(Repository):
         row = await self._fetchrow("order_get_for_update" if for_update else "order_get", order_id)
         return None if row is None else _records([row])[0]
 
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        return {record.order.id: record for record in _records(await self._fetch("order_get_many", order_ids))}
+
     async def get_by_channel_ids(
         self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
     ) -> dict[str, OrderRecord]:

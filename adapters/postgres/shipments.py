@@ -6,7 +6,7 @@ from typing import Any
 
 import msgspec
 
-from portside.core.model import Product, Shipment
+from portside.core.model import NotificationState, Product, Shipment
 
 from .session import Repository
 
@@ -33,8 +33,16 @@ class PostgresShipments(Repository):
         doc = await self._fetchval("shipment_get", shipment_id)
         return None if doc is None else _SHIPMENT.decode(doc)
 
+    async def get_many(self, shipment_ids: list[str]) -> dict[str, Shipment]:
+        shipments = (_SHIPMENT.decode(row[0]) for row in await self._fetch("shipment_get_many", shipment_ids))
+        return {shipment.id: shipment for shipment in shipments}
+
     async def update(self, shipment: Shipment) -> None:
         await self._update_existing("shipment_update", "shipment", shipment.id, *_shipment_params(shipment))
+
+    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
+        doc = await self._fetchval("shipment_set_notification", shipment_id, state.status.value, state)
+        return None if doc is None else _SHIPMENT.decode(doc)
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
         return [_SHIPMENT.decode(row[0]) for row in await self._fetch("shipment_list_for_order", order_id)]

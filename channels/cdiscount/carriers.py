@@ -46,19 +46,25 @@ class CdiscountCarrierCatalog:
         self._ttl = timedelta(seconds=settings.carriers_ttl_s)
         self.tables = tables
         self._now = now
+        self._keyed: tuple[tuple[str, ...], dict[str, str]] | None = None
 
     async def accepted_carriers(self) -> list[str]:
         return list(await self._labels())
 
     async def resolve(self, carrier: str) -> str | None:
         """Octopia's label for a platform code (``colis_prive``) or a label in any case/spacing."""
-        labels = await self._labels()
-        by_key = {carrier_key(label): label for label in labels}
+        by_key = self._by_key(await self._labels())
         found = by_key.get(carrier_key(carrier))
         if found is not None:
             return found
         mapped = self.tables.label_for(carrier)
         return by_key.get(carrier_key(mapped)) if mapped is not None else None
+
+    def _by_key(self, labels: tuple[str, ...]) -> dict[str, str]:
+        # Keyed once per carrier list, not per shipment (normalising ~50 labels is most of a resolve).
+        if self._keyed is None or self._keyed[0] is not labels:
+            self._keyed = (labels, {carrier_key(label): label for label in labels})
+        return self._keyed[1]
 
     def tracking_url(self, carrier: str, tracking_number: str) -> str | None:
         """The default tracking URL for ``carrier`` (a platform code or a label), if the table has one."""

@@ -14,6 +14,7 @@ from ..model import (
     ActivityRecord,
     ApiKey,
     CarrierAccountSettings,
+    NotificationState,
     Order,
     OrderStatus,
     OutboxKind,
@@ -72,6 +73,10 @@ class OrderRepository(Protocol):
         """``for_update`` locks the row until the unit of work ends (read-modify-write)."""
         ...
 
+    async def get_many(self, order_ids: list[str]) -> dict[str, OrderRecord]:
+        """The stored ones of ``order_ids``, by id (one read for a batch of work)."""
+        ...
+
     async def get_by_channel_ids(
         self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
     ) -> dict[str, OrderRecord]: ...
@@ -96,7 +101,16 @@ class OrderRepository(Protocol):
 class ShipmentRepository(Protocol):
     async def add(self, shipment: Shipment) -> None: ...
     async def get(self, shipment_id: str) -> Shipment | None: ...
+    async def get_many(self, shipment_ids: list[str]) -> dict[str, Shipment]:
+        """The stored ones of ``shipment_ids``, by id (one read for a batch of work)."""
+        ...
+
     async def update(self, shipment: Shipment) -> None: ...
+    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
+        """Replace the shipment's notification state without reading it first; the shipment as now
+        stored, or None if there is no such shipment."""
+        ...
+
     async def list_for_order(self, order_id: str) -> list[Shipment]: ...
 
 

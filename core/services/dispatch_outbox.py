@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import random
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import msgspec
 
@@ -16,6 +18,7 @@ from ..model import OutboxKind, OutboxMessage, OutboxStatus
 from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("portside.relay")
+T = TypeVar("T")
 
 
 class OutboxHandler(Protocol):
@@ -49,6 +52,16 @@ class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
     base_backoff_s: float = 10.0
     max_backoff_s: float = 3600.0
 
+    def __post_init__(self) -> None:
+        # Hosts build this directly: a zero count would hang the relay (Semaphore(0)), deliver
+        # nothing or kill every message; a zero lease or backoff would resend at once.
+        for name in ("batch", "concurrency", "batches_per_pass", "max_attempts"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name}: must be at least 1")
+        for name in ("lease_s", "base_backoff_s", "max_backoff_s"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name}: must be positive")
+
 
 class DispatchReport(msgspec.Struct, kw_only=True):
     claimed: int = 0
@@ -61,6 +74,45 @@ def backoff(attempts: int, settings: RelaySettings, rng: random.Random) -> float
     """Exponential with jitter (half fixed, half random), so retries of one outage spread out."""
     ceiling = min(settings.max_backoff_s, settings.base_backoff_s * 2.0 ** max(0, attempts - 1))
     return ceiling / 2 + rng.uniform(0, ceiling / 2)
+
+
+class OutboxBatch:
+    """The batch a delivery was claimed in. A handler may read what all of the batch's messages need in
+    one query, the first of its deliveries doing it for the others (``batch_shared``), instead of a
+    query per message inside each delivery's slot."""
+
+    def __init__(self, messages: Sequence[OutboxMessage]) -> None:
+        self.messages = tuple(messages)
+        self._shared: dict[Hashable, asyncio.Future[Any]] = {}
+
+    async def shared(self, key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+        """``load()``'s result, loaded once for the batch under ``key`` (again after a failure)."""
+        found = self._shared.get(key)
+        if found is None:
+            found = self._shared[key] = asyncio.ensure_future(load())
+        try:
+            # Shielded: one delivery cancelled must not cancel the load the others wait for.
+            result: T = await asyncio.shield(found)
+        except Exception:
+            if self._shared.get(key) is found:
+                del self._shared[key]  # a failed load is not kept: the next delivery tries again
+            raise
+        return result
+
+
+_BATCH: ContextVar[OutboxBatch | None] = ContextVar("portside_outbox_batch", default=None)
+
+
+async def batch_shared(key: Hashable, load: Callable[[], Awaitable[T]]) -> T:
+    """``load()``'s result shared by the deliveries of the current batch; outside a relay pass (a
+    handler called on its own), simply ``await load()``."""
+    batch = _BATCH.get()
+    return await (load() if batch is None else batch.shared(key, load))
+
+
+def current_batch() -> OutboxBatch | None:
+    """The batch the running delivery was claimed in, if a relay pass is running it."""
+    return _BATCH.get()
 
 
 async def dispatch_outbox(
@@ -77,48 +129,85 @@ async def dispatch_outbox(
     A pipeline, not batch after batch: a new delivery starts as soon as one of ``concurrency`` slots
     frees, and the next batch is claimed while the last deliveries of this one are still in flight,
     so one slow delivery never holds the others up. A slot is held for the delivery only; recording
-    its outcome happens outside it."""
+    its outcome happens outside it, in one transaction with the outcomes that arrived meanwhile."""
     settings = settings or RelaySettings()
     rng = rng or random.Random()
     report = DispatchReport()
     gate = asyncio.Semaphore(settings.concurrency)
     running: set[asyncio.Task[None]] = set()
+    settler = _Settler(uow)
 
-    async def settle(message: OutboxMessage) -> None:
-        await _settle(message, handlers[message.kind], uow, clock, settings, rng, report, gate)
+    async def attempt(message: OutboxMessage) -> None:
+        outcome = await _deliver(message, handlers[message.kind], clock, settings, rng, report, gate)
+        await settler.settle(outcome)
 
+    async def claim() -> list[OutboxMessage]:
+        async with uow() as u:
+            claimed = await u.outbox.claim(
+                owner=owner, now=clock.now(), lease_s=settings.lease_s, limit=settings.batch, kinds=tuple(handlers)
+            )
+            await u.commit()
+        report.claimed += len(claimed)
+        return claimed
+
+    next_claim: asyncio.Task[list[OutboxMessage]] | None = None
     try:
-        for _ in range(settings.batches_per_pass):
-            async with uow() as u:
-                claimed = await u.outbox.claim(
-                    owner=owner, now=clock.now(), lease_s=settings.lease_s, limit=settings.batch, kinds=tuple(handlers)
-                )
-                await u.commit()
-            report.claimed += len(claimed)
-            for message in claimed:
+        claimed = await claim()
+        for number in range(1, settings.batches_per_pass + 1):
+            more = len(claimed) == settings.batch and number < settings.batches_per_pass
+            batch = contextvars.copy_context()
+            batch.run(_BATCH.set, OutboxBatch(claimed))
+            for index, message in enumerate(claimed):
+                if more and next_claim is None and len(claimed) - index <= settings.concurrency:
+                    # The next batch is claimed while this one's last messages wait for a slot, so that
+                    # no slot stands empty for a claim's round trips.
+                    next_claim = asyncio.ensure_future(claim())
                 await gate.acquire()  # released by the delivery once the outside world answered
-                task = asyncio.create_task(settle(message))
+                task = asyncio.create_task(attempt(message), context=batch)
                 running.add(task)
                 task.add_done_callback(running.discard)
-            if len(claimed) < settings.batch:
+            if not more:
                 break
+            claimed, next_claim = await (next_claim or claim()), None
     finally:
+        if next_claim is not None:
+            # Claimed and not started (the pass was cut short): the leases lapse and the messages come
+            # back, marked outcome_unknown, which only costs a lookup on the channel.
+            await asyncio.gather(next_claim, return_exceptions=True)
         # Whatever happens to this pass, every claimed message is settled (or its lease lapses).
         await asyncio.gather(*running, return_exceptions=True)
     return report
 
 
-async def _settle(
+class _Outcome:
+    """A delivery's outcome, waiting to be recorded."""
+
+    __slots__ = ("dead", "error", "handler", "now", "result", "settled")
+
+    def __init__(
+        self,
+        settled: OutboxMessage,
+        handler: OutboxHandler,
+        *,
+        result: dict[str, Any] | None,
+        error: str | None,
+        dead: bool,
+        now: datetime,
+    ) -> None:
+        self.settled, self.handler = settled, handler
+        self.result, self.error, self.dead, self.now = result, error, dead, now
+
+
+async def _deliver(
     message: OutboxMessage,
     handler: OutboxHandler,
-    uow: UnitOfWorkFactory,
     clock: Clock,
     settings: RelaySettings,
     rng: random.Random,
     report: DispatchReport,
     gate: asyncio.Semaphore,
-) -> None:
-    """Deliver (holding the caller's slot, already acquired), release the slot, record the outcome."""
+) -> _Outcome:
+    """Deliver (holding the caller's slot, already acquired), release the slot, say what to record."""
     attempts = message.attempts + 1
     result: dict[str, Any] | None = None
     error: str | None = None
@@ -171,13 +260,90 @@ async def _settle(
             )
         else:
             report.retrying += 1
-    async with uow() as u:
-        # Lost to a crash, a settlement is redone: the claim (durable) lapses and the message is checked
-        # on the channel. The claim itself must be durable: it is what marks a send as perhaps done.
-        u.relax_durability()
-        await u.outbox.save(settled)
-        await handler.on_outcome(u, settled, result=result, error=error, dead=dead, now=now)
-        await u.commit()
+    return _Outcome(settled, handler, result=result, error=error, dead=dead, now=now)
+
+
+class _Settler:
+    """Records outcomes: those that arrive while a settling transaction runs are recorded together in
+    the next one, so a busy relay pays a transaction's fixed round trips once per group rather than
+    once per message. A group that fails is recorded message by message, so that one message's
+    failure never holds the others back (a message left unrecorded is claimed again once its lease
+    lapses, and checked on the channel before anything is resent)."""
+
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+        self._waiting: list[tuple[_Outcome, asyncio.Future[None]]] = []
+        self._busy = False
+
+    async def settle(self, outcome: _Outcome) -> None:
+        """Record ``outcome``; return once it is committed (raise if it could not be)."""
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((outcome, done))
+        if not self._busy:
+            # No transaction running: this caller runs them until nothing waits.
+            self._busy = True
+            try:
+                while self._waiting:
+                    group, self._waiting = self._waiting, []
+                    await self._record(group)
+            finally:
+                self._busy = False
+                for _, left in self._waiting:  # cut short (cancelled): the others must not wait forever
+                    if not left.done():
+                        left.set_exception(RuntimeError("the relay pass ended before this outcome was recorded"))
+                self._waiting = []
+        await done
+
+    async def _record(self, group: list[tuple[_Outcome, asyncio.Future[None]]]) -> None:
+        try:
+            await self._commit([outcome for outcome, _ in group])
+        except Exception as exc:
+            if len(group) == 1:
+                _failed(group[0], exc)
+                return
+            for outcome, done in group:
+                try:
+                    await self._commit([outcome])
+                except Exception as alone:
+                    _failed((outcome, done), alone)
+                else:
+                    _finish(done, None)
+            return
+        except BaseException as exc:
+            for _, done in group:
+                _finish(done, exc)
+            raise
+        for _, done in group:
+            _finish(done, None)
+
+    async def _commit(self, outcomes: list[_Outcome]) -> None:
+        async with self._uow() as u:
+            # Lost to a crash, a settlement is redone: the claim (durable) lapses and the message is
+            # checked on the channel. The claim itself must be durable: it is what marks a send as
+            # perhaps done.
+            u.relax_durability()
+            # One order whatever order they arrived in: two relays settling overlapping subjects lock
+            # them in the same order.
+            for o in sorted(outcomes, key=lambda o: (o.settled.kind, o.settled.subject_id, o.settled.id)):
+                await u.outbox.save(o.settled)
+                await o.handler.on_outcome(u, o.settled, result=o.result, error=o.error, dead=o.dead, now=o.now)
+            await u.commit()
+
+
+def _finish(done: asyncio.Future[None], error: BaseException | None) -> None:
+    if done.done():
+        return
+    if error is None:
+        done.set_result(None)
+    else:
+        done.set_exception(error)
+
+
+def _failed(item: tuple[_Outcome, asyncio.Future[None]], error: Exception) -> None:
+    outcome, done = item
+    # Left in flight, the message comes back when its lease lapses (and is looked up on the channel).
+    log.warning("the outcome of outbox message %s could not be recorded: %s", outcome.settled.id, error)
+    _finish(done, error)
 
 
 async def retry_dead(message_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> OutboxMessage:

@@ -15,8 +15,10 @@ from ..model import (
     NotificationStatus,
     OutboxKind,
     OutboxMessage,
+    Shipment,
 )
-from ..ports import ChannelProvider, NotificationLookup, UnitOfWork, UnitOfWorkFactory
+from ..ports import ChannelProvider, NotificationLookup, OrderRecord, UnitOfWork, UnitOfWorkFactory
+from .dispatch_outbox import batch_shared, current_batch
 from .ids import new_id
 
 
@@ -28,12 +30,13 @@ class ShipNotificationHandler:
         self._channels = channels
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
-        async with self._uow() as u:
-            shipment = await u.shipments.get(message.subject_id)
-            record = await u.orders.get(shipment.order_id) if shipment else None
+        shipment, record = await self._subject(message)
         if shipment is None or record is None:
             raise ChannelRejected(f"shipment {message.subject_id} or its order no longer exists")
-        notifier = (await self._channels.for_store(shipment.store_id)).notifier
+        bundle = await batch_shared(
+            ("channel bundle", shipment.store_id), lambda: self._channels.for_store(shipment.store_id)
+        )
+        notifier = bundle.notifier
         if message.outcome_unknown:
             # The last attempt may have landed: a second POST would give the buyer two parcels.
             if await notifier.find_notification(record.order, shipment) == NotificationLookup.found:
@@ -41,6 +44,22 @@ class ShipNotificationHandler:
                 return {"sent": sent, "not_sent": list(shipment.notification.not_sent), "found_on_channel": True}
         receipt = await notifier.notify(record.order, shipment)
         return {"sent": dict(receipt.sent), "not_sent": list(receipt.not_sent)}
+
+    async def _subject(self, message: OutboxMessage) -> tuple[Shipment | None, OrderRecord | None]:
+        """The shipment and its order: in a relay pass, read with those of the whole batch (one query
+        each for the batch, by its first delivery) rather than one message at a time."""
+        batch = current_batch()
+        if batch is None:
+            return (await self._read([message.subject_id])).get(message.subject_id, (None, None))
+        ids = [m.subject_id for m in batch.messages if m.kind == self.kind]
+        subjects = await batch.shared((self.kind, "subjects"), lambda: self._read(ids))
+        return subjects.get(message.subject_id, (None, None))
+
+    async def _read(self, shipment_ids: list[str]) -> dict[str, tuple[Shipment, OrderRecord | None]]:
+        async with self._uow() as u:
+            shipments = await u.shipments.get_many(shipment_ids)
+            orders = await u.orders.get_many(sorted({s.order_id for s in shipments.values()}))
+        return {sid: (shipment, orders.get(shipment.order_id)) for sid, shipment in shipments.items()}
 
     async def on_outcome(
         self,
@@ -52,11 +71,8 @@ class ShipNotificationHandler:
         dead: bool,
         now: datetime,
     ) -> None:
-        shipment = await u.shipments.get(message.subject_id)
-        if shipment is None:
-            return
-        state = shipment.notification
         if result is not None:
+            # The whole state is new: written without reading the shipment first.
             state = NotificationState(
                 status=NotificationStatus.delivered,
                 attempts=message.attempts,
@@ -65,18 +81,27 @@ class ShipNotificationHandler:
                 sent={k: str(v) for k, v in result.get("sent", {}).items()},
                 not_sent=tuple(result.get("not_sent", ())),
             )
+            shipment = await u.shipments.set_notification(message.subject_id, state)
+            if shipment is None:
+                return
             kind = ActivityKind.notification_delivered
             detail: dict[str, object] = {"shipment": shipment.id, **state.sent}
         else:
-            state = msgspec.structs.replace(
-                state,
-                status=NotificationStatus.dead if dead else NotificationStatus.failed,
-                attempts=message.attempts,
-                last_attempt_at=now,
-                last_error=error,
+            found = await u.shipments.get(message.subject_id)
+            if found is None:
+                return
+            shipment = msgspec.structs.replace(
+                found,
+                notification=msgspec.structs.replace(
+                    found.notification,
+                    status=NotificationStatus.dead if dead else NotificationStatus.failed,
+                    attempts=message.attempts,
+                    last_attempt_at=now,
+                    last_error=error,
+                ),
             )
+            await u.shipments.update(shipment)
             kind, detail = ActivityKind.notification_failed, {"shipment": shipment.id, "error": error, "dead": dead}
-        await u.shipments.update(msgspec.structs.replace(shipment, notification=state))
         await u.activity.add_many(
             [
                 ActivityRecord(

@@ -63,6 +63,14 @@ class OrderContract:
         assert got == record
         assert got is not None and got.modified_at.utcoffset() is not None
 
+    async def test_get_many_finds_the_stored_ones(self, uow_factory: UnitOfWorkFactory) -> None:
+        first, second = make_record(make_order("s1", "CD-1")), make_record(make_order("s2", "CD-2"), modified_at=at(3))
+        await _save(uow_factory, first, second)
+        ids = [second.order.id, order_id_for("s1", "nope"), first.order.id]
+        found = await read(uow_factory, lambda u: u.orders.get_many(ids))
+        assert found == {first.order.id: first, second.order.id: second}
+        assert await read(uow_factory, lambda u: u.orders.get_many([])) == {}
+
     async def test_get_unknown_is_none(self, uow_factory: UnitOfWorkFactory) -> None:
         assert await read(uow_factory, lambda u: u.orders.get(order_id_for("s1", "nope"))) is None
 

@@ -30,6 +30,26 @@ class ShipmentContract:
         assert await read(uow_factory, lambda u: u.shipments.get("sh-1")) == shipment
         assert await read(uow_factory, lambda u: u.shipments.get("sh-x")) is None
 
+    async def test_get_many_finds_the_stored_ones(self, uow_factory: UnitOfWorkFactory) -> None:
+        first, second = make_shipment(ORDER_1, "sh-1"), make_shipment(ORDER_2, "sh-2")
+        await committed(uow_factory, lambda u: u.shipments.add(first))
+        await committed(uow_factory, lambda u: u.shipments.add(second))
+        found = await read(uow_factory, lambda u: u.shipments.get_many(["sh-2", "sh-x", "sh-1"]))
+        assert found == {"sh-1": first, "sh-2": second}
+        assert await read(uow_factory, lambda u: u.shipments.get_many([])) == {}
+
+    async def test_set_notification_replaces_the_state_without_a_read(self, uow_factory: UnitOfWorkFactory) -> None:
+        shipment = make_shipment(ORDER_1, "sh-1")
+        await committed(uow_factory, lambda u: u.shipments.add(shipment))
+        state = NotificationState(
+            status=NotificationStatus.delivered, attempts=2, delivered_at=at(3), sent={"tracking_number": "6A1"}
+        )
+        expected = msgspec.structs.replace(shipment, notification=state)
+        assert await committed(uow_factory, lambda u: u.shipments.set_notification("sh-1", state)) == expected
+        assert await read(uow_factory, lambda u: u.shipments.get("sh-1")) == expected
+        assert await read(uow_factory, lambda u: u.shipments.list_for_order(ORDER_1)) == [expected]
+        assert await committed(uow_factory, lambda u: u.shipments.set_notification("ghost", state)) is None
+
     async def test_add_twice_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
         await committed(uow_factory, lambda u: u.shipments.add(make_shipment(ORDER_1, "sh-1")))
         with pytest.raises(Conflict):

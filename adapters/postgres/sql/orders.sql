@@ -6,6 +6,11 @@ SELECT doc::text AS doc, content_hash, modified_at
 FROM portside.orders
 WHERE id = $1;
 
+-- name: order_get_many
+SELECT doc::text AS doc, content_hash, modified_at
+FROM portside.orders
+WHERE id = ANY($1::uuid[]);
+
 -- name: order_get_for_update
 SELECT doc::text AS doc, content_hash, modified_at
 FROM portside.orders

@@ -9,11 +9,20 @@ RETURNING id;
 -- name: shipment_get
 SELECT doc::text FROM portside.shipments WHERE id = $1;
 
+-- name: shipment_get_many
+SELECT doc::text FROM portside.shipments WHERE id = ANY($1::text[]);
+
 -- name: shipment_update
 UPDATE portside.shipments
 SET order_id = $2, store_id = $3, notification_status = $4, created_at = $5, doc = $6
 WHERE id = $1
 RETURNING id;
+
+-- name: shipment_set_notification
+UPDATE portside.shipments
+SET notification_status = $2, doc = jsonb_set(doc, '{notification}', $3::jsonb)
+WHERE id = $1
+RETURNING doc::text;
 
 -- name: shipment_list_for_order
 SELECT doc::text FROM portside.shipments WHERE order_id = $1 ORDER BY created_at, id;
