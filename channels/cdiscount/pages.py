@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Any
-
-import msgspec
+from typing import Any, NamedTuple
 
 from portside.adapters.http.json_split import (
     UNREADABLE,
@@ -88,20 +86,55 @@ def map_raw(raw: bytes, ctx: MappingContext) -> Order | SkippedOrder | MappingFa
         return _failure(raw, exc)
 
 
-Wires = list[WireOrder] | list[WireOrder | MappingFailure]
+class Unchanged(NamedTuple):
+    """An order on the page whose bytes, fingerprinted, are those its stored order was made from."""
+
+    channel_order_id: str
+    updated_at: datetime | None
 
 
-def fingerprints(wires: Wires, ctx: MappingContext) -> dict[str, bytes]:
-    """Each decoded order's wire fingerprint: its typed wire form, with what shapes its mapping."""
-    encode, seed = _fingerprint_encoder.encode, ctx.fingerprint_seed
-    return {
-        str(wire.order_id).strip(): hashlib.blake2b(seed + encode(wire), digest_size=16).digest()
-        for wire in wires
-        if type(wire) is WireOrder
-    }
+Wires = list[WireOrder] | list[WireOrder | MappingFailure] | list[WireOrder | MappingFailure | Unchanged]
 
 
-_fingerprint_encoder = msgspec.json.Encoder(order="deterministic")
+def fingerprint(raw: bytes, ctx: MappingContext) -> bytes:
+    """An order's wire fingerprint: its bytes as sent, with what shapes its mapping (``fingerprint_seed``).
+    SHA-256 because CPUs hash it in hardware: on a re-sync this runs for every order of every page."""
+    digest = hashlib.sha256(ctx.fingerprint_seed)
+    digest.update(raw)
+    return digest.digest()[:16]
+
+
+class KeyedPage(NamedTuple):
+    """A page's orders as bytes, each with its id and update time read unmapped, and its fingerprint."""
+
+    raws: list[bytes]
+    keys: list[tuple[str | None, datetime | None]]
+    prints: dict[str, bytes]
+
+
+def keyed_page(body: bytes, ctx: MappingContext) -> KeyedPage:
+    """A ``GET /orders`` body split into orders and fingerprinted, none decoded whole yet: a re-sync asks
+    which fingerprints are stored (``KnownOrders``) and decodes only the others (``decode_known``).
+    Raises PageUnreadable when the envelope is broken."""
+    raws: list[bytes] | None = None
+    if not may_hold_refused(body):
+        try:
+            raws = [bytes(raw) for raw in decoder(WirePage).decode(body).items or ()]
+        except UNREADABLE:
+            pass  # an order nesting too deep for msgspec: split without recursion
+    if raws is None:
+        raws = split_items(body)
+    keys = [order_key(raw) for raw in raws]
+    prints = {cid: fingerprint(raw, ctx) for (cid, _), raw in zip(keys, raws, strict=True) if cid is not None}
+    return KeyedPage(raws, keys, prints)
+
+
+def decode_known(page: KeyedPage, unchanged: Collection[str]) -> list[WireOrder | MappingFailure | Unchanged]:
+    """The page's orders decoded, but for the ``unchanged`` ones (by id): those are only counted."""
+    return [
+        Unchanged(cid, moment) if cid is not None and cid in unchanged else _decode(raw)
+        for (cid, moment), raw in zip(page.keys, page.raws, strict=True)
+    ]
 
 
 def assemble(
@@ -109,11 +142,10 @@ def assemble(
     ctx: MappingContext,
     raw_at: Callable[[int], bytes],
     *,
-    unchanged: set[str] | frozenset[str] = frozenset(),
     prints: dict[str, bytes] | None = None,
 ) -> OrderPage:
-    """Map each decoded order but the ``unchanged`` ones; ``raw_at(i)`` gives order ``i``'s bytes,
-    needed only for a failure. ``prints`` (from ``fingerprints``) go with the orders mapped."""
+    """Map each decoded order (an ``Unchanged`` one is only counted); ``raw_at(i)`` gives order ``i``'s
+    bytes, needed only for a failure. ``prints`` (from ``keyed_page``) go with the orders mapped."""
     orders: list[Order] = []
     failures: list[MappingFailure] = []
     skipped: list[SkippedOrder] = []
@@ -122,9 +154,9 @@ def assemble(
     moment: datetime | None
     for index, wire in enumerate(wires):
         # Written for speed, this loop runs for every order (bench/).
-        if unchanged and type(wire) is WireOrder and str(wire.order_id).strip() in unchanged:
-            same.append(str(wire.order_id).strip())
-            moment = _aware(wire.updated_at)
+        if type(wire) is Unchanged:
+            same.append(wire.channel_order_id)
+            moment = wire.updated_at
         elif type(wire) is MappingFailure:
             failures.append(wire)
             moment = order_key(raw_at(index))[1]

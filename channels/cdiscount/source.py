@@ -12,7 +12,7 @@ from portside.core.ports import KnownOrders, MappingFailure, OrderPage, SkippedO
 
 from .client import OctopiaClient, order_path
 from .mapping import MappingContext
-from .pages import PageUnreadable, assemble, decode_wires, fingerprints, map_raw
+from .pages import PageUnreadable, assemble, decode_known, decode_wires, keyed_page, map_raw
 from .settings import CdiscountSettings
 
 
@@ -42,13 +42,16 @@ class CdiscountOrderSource:
         while True:
             response = await self._client.get("/orders", {**base, "pageIndex": str(index)})
             try:
-                wires, raw_at = decode_wires(response.body)
+                if known is None:
+                    wires, raw_at = decode_wires(response.body)
+                    page = assemble(wires, self._ctx, raw_at)
+                else:
+                    keyed = keyed_page(response.body, self._ctx)
+                    # Orders stored from these very bytes are not even decoded again (a re-sync's usual page).
+                    same = await known.unchanged(keyed.prints) if keyed.prints else set()
+                    page = assemble(decode_known(keyed, same), self._ctx, keyed.raws.__getitem__, prints=keyed.prints)
             except PageUnreadable as exc:
                 raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
-            prints = fingerprints(wires, self._ctx) if known is not None else {}
-            # Orders stored from these very bytes are not mapped again (a re-sync's usual page).
-            same = await known.unchanged(prints) if known is not None and prints else set()
-            page = assemble(wires, self._ctx, raw_at, unchanged=same, prints=prints)
             received = len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
             ids = [o.channel_order_id for o in page.orders] + page.unchanged
             if received >= settings.page_size and ids and ids == previous_ids:
