@@ -2,13 +2,12 @@
 
 from .cipher import Cipher, CipherError, FernetCipher
 from .dsn import mask_dsn, with_database
-from .embedded import DEFAULT_DATA_DIR, EmbeddedPostgres, EmbeddedPostgresError, data_dir_from_env
+from .embedded import EmbeddedPostgres, EmbeddedPostgresError
 from .migrate import Migration, MigrationError, MigrationStatus, load_migrations, migrate, migrations_status
 from .pool import create_pool, init_connection
 from .uow import PostgresUnitOfWork, PostgresUnitOfWorkFactory
 
 __all__ = [
-    "DEFAULT_DATA_DIR",
     "Cipher",
     "CipherError",
     "EmbeddedPostgres",
@@ -20,7 +19,6 @@ __all__ = [
     "PostgresUnitOfWork",
     "PostgresUnitOfWorkFactory",
     "create_pool",
-    "data_dir_from_env",
     "init_connection",
     "load_migrations",
     "mask_dsn",

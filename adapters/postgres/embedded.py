@@ -8,9 +8,7 @@ it, and the last to stop shuts it down.
 from __future__ import annotations
 
 import logging
-import os
 import warnings
-from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -21,17 +19,11 @@ from portside.core.errors import PortsideError
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DATA_DIR = Path(".portside")
 _LOG_TAIL_LINES = 20
 
 
 class EmbeddedPostgresError(PortsideError):
     """The embedded server could not start or stop."""
-
-
-def data_dir_from_env(environ: Mapping[str, str] = os.environ) -> Path:
-    """``PORTSIDE_DATA_DIR``, else ``./.portside``."""
-    return Path(environ.get("PORTSIDE_DATA_DIR") or DEFAULT_DATA_DIR)
 
 
 class EmbeddedPostgres:

@@ -47,9 +47,6 @@ class Money(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     def times(self, quantity: int) -> Money:
         return Money(amount=self.amount * quantity, currency=self.currency)
 
-    def is_negative(self) -> bool:
-        return self.amount < 0
-
 
 class Weight(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     grams: int

@@ -14,12 +14,7 @@ from pathlib import Path
 import asyncpg
 import pytest
 
-from portside.adapters.postgres import DEFAULT_DATA_DIR, EmbeddedPostgres, data_dir_from_env
-
-
-def test_data_dir_comes_from_the_environment() -> None:
-    assert data_dir_from_env({}) == DEFAULT_DATA_DIR == Path(".portside")
-    assert data_dir_from_env({"PORTSIDE_DATA_DIR": "/srv/portside"}) == Path("/srv/portside")
+from portside.adapters.postgres import EmbeddedPostgres
 
 
 async def _select_one(dsn: str) -> int:
