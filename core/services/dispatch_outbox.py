@@ -301,13 +301,20 @@ class _Settler:
             if len(group) == 1:
                 _failed(group[0], exc)
                 return
-            for outcome, done in group:
-                try:
-                    await self._commit([outcome])
-                except Exception as alone:
-                    _failed((outcome, done), alone)
-                else:
-                    _finish(done, None)
+            try:
+                for outcome, done in group:
+                    try:
+                        await self._commit([outcome])
+                    except Exception as alone:
+                        _failed((outcome, done), alone)
+                    else:
+                        _finish(done, None)
+            except BaseException as cut:
+                # Cancelled one by one: the rest of the group (raised here, outside the clause
+                # below) must not wait forever either.
+                for _, done in group:
+                    _finish(done, cut)
+                raise
             return
         except BaseException as exc:
             for _, done in group:
