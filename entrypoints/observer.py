@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from portside.core.model import OutboxKind, OutboxMessage
 from portside.core.ports import OutboxDepth, UnitOfWork
-from portside.core.services import OutboxHandler
+from portside.core.services import OutboxHandler, Outcome
 
 
 class Observer(Protocol):
@@ -53,19 +52,12 @@ class ObservedHandler:
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
         return await self._inner.deliver(message)
 
-    async def on_outcome(
-        self,
-        u: UnitOfWork,
-        message: OutboxMessage,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        await self._inner.on_outcome(u, message, result=result, error=error, dead=dead, now=now)
-        outcome = "delivered" if result is not None else "dead" if dead else "failed"
-        self._observer.outbox_settled(self.kind.value, outcome)
+    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        await self._inner.on_outcomes(u, outcomes)
+        for o in outcomes:
+            self._observer.outbox_settled(
+                self.kind.value, "delivered" if o.result is not None else "dead" if o.dead else "failed"
+            )
 
 
 def observed(handlers: Mapping[OutboxKind, OutboxHandler], observer: Observer) -> dict[OutboxKind, OutboxHandler]:

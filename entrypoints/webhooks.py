@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
@@ -22,6 +21,7 @@ from portside.core.model import (
     to_payload,
 )
 from portside.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from portside.core.services import Outcome
 
 log = logging.getLogger("portside.webhooks")
 
@@ -83,20 +83,12 @@ class WebhookHandler:
             raise
         return to_payload(WebhookResult(status=status))
 
-    async def on_outcome(
-        self,
-        u: UnitOfWork,
-        message: OutboxMessage,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        if message.id not in self._gone:
-            return
-        self._gone.discard(message.id)
-        hook = await u.webhooks.get(message.subject_id)
-        if hook is not None and hook.active:
-            await u.webhooks.update(msgspec.structs.replace(hook, active=False))
-            log.warning("webhook %s answered 410 Gone: subscription deactivated", hook.id)
+    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            if outcome.message.id not in self._gone:
+                continue
+            self._gone.discard(outcome.message.id)
+            hook = await u.webhooks.get(outcome.message.subject_id)
+            if hook is not None and hook.active:
+                await u.webhooks.update(msgspec.structs.replace(hook, active=False))
+                log.warning("webhook %s answered 410 Gone: subscription deactivated", hook.id)

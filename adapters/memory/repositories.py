@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -143,12 +144,15 @@ class MemoryShipments(_Repo):
             raise NotFound("shipment", shipment.id)
         self._t.shipments[shipment.id] = shipment
 
-    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
-        shipment = self._t.shipments.get(shipment_id)
-        if shipment is None:
-            return None
-        shipment = self._t.shipments[shipment_id] = msgspec.structs.replace(shipment, notification=state)
-        return shipment
+    async def set_notifications(self, states: Mapping[str, NotificationState]) -> dict[str, Shipment]:
+        written: dict[str, Shipment] = {}
+        for shipment_id, state in states.items():
+            shipment = self._t.shipments.get(shipment_id)
+            if shipment is not None:
+                written[shipment_id] = self._t.shipments[shipment_id] = msgspec.structs.replace(
+                    shipment, notification=state
+                )
+        return written
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
         found = [s for s in self._t.shipments.values() if s.order_id == order_id]
@@ -245,6 +249,13 @@ class MemoryOutbox(_Repo):
         if message.id not in self._t.outbox:
             raise NotFound("outbox message", message.id)
         self._t.outbox[message.id] = message
+
+    async def save_many(self, messages: list[OutboxMessage]) -> None:
+        for message in messages:
+            if message.id not in self._t.outbox:
+                raise NotFound("outbox message", message.id)  # before any write, as one statement would
+        for message in messages:
+            self._t.outbox[message.id] = message
 
     async def find(
         self,

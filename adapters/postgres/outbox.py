@@ -8,6 +8,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from portside.core.errors import NotFound
 from portside.core.model import OutboxKind, OutboxMessage, OutboxStatus
 from portside.core.ports import OutboxDepth
 
@@ -60,6 +61,16 @@ class PostgresOutbox(Repository):
 
     async def save(self, message: OutboxMessage) -> None:
         await self._update_existing("outbox_save", "outbox message", message.id, *_params(message))
+
+    async def save_many(self, messages: list[OutboxMessage]) -> None:
+        if not messages:
+            return
+        ordered = sorted(messages, key=lambda m: m.id)  # rows locked in one order by every writer
+        columns = [list(column) for column in zip(*(_params(m) for m in ordered), strict=True)]
+        saved = {row[0] for row in await self._fetch("outbox_save_many", *columns)}
+        missing = [m.id for m in ordered if m.id not in saved]
+        if missing:
+            raise NotFound("outbox message", missing[0])
 
     async def depth(self, *, now: datetime) -> list[OutboxDepth]:
         return [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -40,9 +41,15 @@ class PostgresShipments(Repository):
     async def update(self, shipment: Shipment) -> None:
         await self._update_existing("shipment_update", "shipment", shipment.id, *_shipment_params(shipment))
 
-    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
-        doc = await self._fetchval("shipment_set_notification", shipment_id, state.status.value, state)
-        return None if doc is None else _SHIPMENT.decode(doc)
+    async def set_notifications(self, states: Mapping[str, NotificationState]) -> dict[str, Shipment]:
+        if not states:
+            return {}
+        ids = sorted(states)  # rows locked in one order by every writer
+        rows = await self._fetch(
+            "shipment_set_notifications", ids, [states[i].status.value for i in ids], [states[i] for i in ids]
+        )
+        shipments = (_SHIPMENT.decode(row[0]) for row in rows)
+        return {shipment.id: shipment for shipment in shipments}
 
     async def list_for_order(self, order_id: str) -> list[Shipment]:
         return [_SHIPMENT.decode(row[0]) for row in await self._fetch("shipment_list_for_order", order_id)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol, Self
@@ -106,9 +106,9 @@ class ShipmentRepository(Protocol):
         ...
 
     async def update(self, shipment: Shipment) -> None: ...
-    async def set_notification(self, shipment_id: str, state: NotificationState) -> Shipment | None:
-        """Replace the shipment's notification state without reading it first; the shipment as now
-        stored, or None if there is no such shipment."""
+    async def set_notifications(self, states: Mapping[str, NotificationState]) -> dict[str, Shipment]:
+        """Replace each shipment's notification state (by shipment id) without reading it first, in one
+        statement; the shipments as now stored, by id (an id with no shipment is left out)."""
         ...
 
     async def list_for_order(self, order_id: str) -> list[Shipment]: ...
@@ -155,6 +155,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def save(self, message: OutboxMessage) -> None: ...
+    async def save_many(self, messages: list[OutboxMessage]) -> None:
+        """``save`` for each message, in one statement (a relay settles a group of messages at once)."""
+        ...
+
     async def depth(self, *, now: datetime) -> list[OutboxDepth]:
         """Per kind, by kind name: due, scheduled, in flight and dead counts, and the oldest due's age."""
         ...

@@ -24,7 +24,7 @@ from .carrier_settings import (
 from .catalog import enrich_from_catalog, upsert_products
 from .catalog_import import CatalogImport, ImportReport, RejectedRow
 from .confirm_shipment import ShipmentRequest, confirm_shipment
-from .dispatch_outbox import DispatchReport, OutboxHandler, RelaySettings, dispatch_outbox, retry_dead
+from .dispatch_outbox import DispatchReport, OutboxHandler, Outcome, RelaySettings, dispatch_outbox, retry_dead
 from .enrichment import OrderEnricher
 from .hashing import content_hash
 from .ids import derived_id, new_id
@@ -58,6 +58,7 @@ __all__ = [
     "OrderEnricher",
     "OrderFilter",
     "OutboxHandler",
+    "Outcome",
     "PickupEnricher",
     "PublishReport",
     "RejectedRow",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ from ..model import (
     to_payload,
 )
 from ..ports import ChannelProvider, Clock, UnitOfWork, UnitOfWorkFactory
+from .dispatch_outbox import Outcome
 from .ids import derived_id, new_id
 
 
@@ -130,25 +132,21 @@ class AcceptanceHandler:
             await acknowledger.refuse(record.order, decision.reason)
         return to_payload(DecisionResult(decision=_decision(decision.accept)))
 
-    async def on_outcome(
-        self,
-        u: UnitOfWork,
-        message: OutboxMessage,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        record = await u.orders.get(message.subject_id)
-        if record is None:
-            return
-        if result is not None:
-            kind, detail = ActivityKind.notification_delivered, to_payload(result_of(result, DecisionResult))
-        else:
-            kind, detail = ActivityKind.notification_failed, {"error": error, "dead": dead}
-        detail["message"] = message.id
-        await u.activity.add_many([ActivityRecord.for_order(record.order, kind, now, detail, id=new_id())])
+    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        records = await u.orders.get_many(sorted({o.message.subject_id for o in outcomes}))
+        activity: list[ActivityRecord] = []
+        for o in outcomes:
+            record = records.get(o.message.subject_id)
+            if record is None:
+                continue
+            if o.result is not None:
+                kind, detail = ActivityKind.notification_delivered, to_payload(result_of(o.result, DecisionResult))
+            else:
+                kind, detail = ActivityKind.notification_failed, {"error": o.error, "dead": o.dead}
+            detail["message"] = o.message.id
+            activity.append(ActivityRecord.for_order(record.order, kind, o.now, detail, id=new_id()))
+        if activity:
+            await u.activity.add_many(activity)
 
 
 def _decision(accepted: bool) -> Literal["accepted", "refused"]:

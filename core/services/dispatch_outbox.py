@@ -9,7 +9,7 @@ import random
 from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
@@ -29,17 +29,9 @@ class OutboxHandler(Protocol):
         look for an earlier delivery before sending again."""
         ...
 
-    async def on_outcome(
-        self,
-        u: UnitOfWork,
-        message: OutboxMessage,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        """Record the outcome on the message's subject, in the transaction that settles the message."""
+    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        """Record each outcome on its message's subject, in the transaction that settles the messages:
+        one or more of this handler's kind, in subject order (one query for all of them where it can)."""
         ...
 
 
@@ -138,8 +130,8 @@ async def dispatch_outbox(
     settler = _Settler(uow)
 
     async def attempt(message: OutboxMessage) -> None:
-        outcome = await _deliver(message, handlers[message.kind], clock, settings, rng, report, gate)
-        await settler.settle(outcome)
+        handler = handlers[message.kind]
+        await settler.settle(handler, await _deliver(message, handler, clock, settings, rng, report, gate))
 
     async def claim() -> list[OutboxMessage]:
         async with uow() as u:
@@ -179,23 +171,15 @@ async def dispatch_outbox(
     return report
 
 
-class _Outcome:
-    """A delivery's outcome, waiting to be recorded."""
+class Outcome(msgspec.Struct, frozen=True, kw_only=True, gc=False):
+    """What one delivery came to, for its handler to record: the message as settled (status, attempts,
+    next attempt), the handler's result when delivered, the error otherwise, and when."""
 
-    __slots__ = ("dead", "error", "handler", "now", "result", "settled")
-
-    def __init__(
-        self,
-        settled: OutboxMessage,
-        handler: OutboxHandler,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        self.settled, self.handler = settled, handler
-        self.result, self.error, self.dead, self.now = result, error, dead, now
+    message: OutboxMessage
+    result: dict[str, Any] | None
+    error: str | None
+    dead: bool
+    now: datetime
 
 
 async def _deliver(
@@ -206,7 +190,7 @@ async def _deliver(
     rng: random.Random,
     report: DispatchReport,
     gate: asyncio.Semaphore,
-) -> _Outcome:
+) -> Outcome:
     """Deliver (holding the caller's slot, already acquired), release the slot, say what to record."""
     attempts = message.attempts + 1
     result: dict[str, Any] | None = None
@@ -260,7 +244,7 @@ async def _deliver(
             )
         else:
             report.retrying += 1
-    return _Outcome(settled, handler, result=result, error=error, dead=dead, now=now)
+    return Outcome(message=settled, result=result, error=error, dead=dead, now=now)
 
 
 class _Settler:
@@ -272,13 +256,13 @@ class _Settler:
 
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
-        self._waiting: list[tuple[_Outcome, asyncio.Future[None]]] = []
+        self._waiting: list[_Waiting] = []
         self._busy = False
 
-    async def settle(self, outcome: _Outcome) -> None:
+    async def settle(self, handler: OutboxHandler, outcome: Outcome) -> None:
         """Record ``outcome``; return once it is committed (raise if it could not be)."""
         done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._waiting.append((outcome, done))
+        self._waiting.append(_Waiting(handler, outcome, done))
         if not self._busy:
             # No transaction running: this caller runs them until nothing waits.
             self._busy = True
@@ -288,53 +272,68 @@ class _Settler:
                     await self._record(group)
             finally:
                 self._busy = False
-                for _, left in self._waiting:  # cut short (cancelled): the others must not wait forever
-                    if not left.done():
-                        left.set_exception(RuntimeError("the relay pass ended before this outcome was recorded"))
+                for left in self._waiting:  # cut short (cancelled): the others must not wait forever
+                    _finish(left.done, RuntimeError("the relay pass ended before this outcome was recorded"))
                 self._waiting = []
         await done
 
-    async def _record(self, group: list[tuple[_Outcome, asyncio.Future[None]]]) -> None:
+    async def _record(self, group: list[_Waiting]) -> None:
         try:
-            await self._commit([outcome for outcome, _ in group])
+            await self._commit(group)
         except Exception as exc:
             if len(group) == 1:
                 _failed(group[0], exc)
                 return
             try:
-                for outcome, done in group:
+                for waiting in group:
                     try:
-                        await self._commit([outcome])
+                        await self._commit([waiting])
                     except Exception as alone:
-                        _failed((outcome, done), alone)
+                        _failed(waiting, alone)
                     else:
-                        _finish(done, None)
+                        _finish(waiting.done, None)
             except BaseException as cut:
                 # Cancelled one by one: the rest of the group (raised here, outside the clause
                 # below) must not wait forever either.
-                for _, done in group:
-                    _finish(done, cut)
+                for waiting in group:
+                    _finish(waiting.done, cut)
                 raise
             return
         except BaseException as exc:
-            for _, done in group:
-                _finish(done, exc)
+            for waiting in group:
+                _finish(waiting.done, exc)
             raise
-        for _, done in group:
-            _finish(done, None)
+        for waiting in group:
+            _finish(waiting.done, None)
 
-    async def _commit(self, outcomes: list[_Outcome]) -> None:
+    async def _commit(self, group: list[_Waiting]) -> None:
         async with self._uow() as u:
             # Lost to a crash, a settlement is redone: the claim (durable) lapses and the message is
             # checked on the channel. The claim itself must be durable: it is what marks a send as
             # perhaps done.
             u.relax_durability()
             # One order whatever order they arrived in: two relays settling overlapping subjects lock
-            # them in the same order.
-            for o in sorted(outcomes, key=lambda o: (o.settled.kind, o.settled.subject_id, o.settled.id)):
-                await u.outbox.save(o.settled)
-                await o.handler.on_outcome(u, o.settled, result=o.result, error=o.error, dead=o.dead, now=o.now)
+            # them in the same order. One statement for the messages, one call per handler.
+            ordered = sorted(
+                group, key=lambda w: (w.outcome.message.kind, w.outcome.message.subject_id, w.outcome.message.id)
+            )
+            await u.outbox.save_many([w.outcome.message for w in ordered])
+            by_kind: dict[OutboxKind, tuple[OutboxHandler, list[Outcome]]] = {}
+            for w in ordered:
+                by_kind.setdefault(w.outcome.message.kind, (w.handler, []))[1].append(w.outcome)
+            for handler, outcomes in by_kind.values():
+                await handler.on_outcomes(u, outcomes)
             await u.commit()
+
+
+def _lock_order(message: OutboxMessage) -> tuple[str, str, str]:
+    return (message.kind.value, message.subject_id, message.id)
+
+
+class _Waiting(NamedTuple):
+    handler: OutboxHandler
+    outcome: Outcome
+    done: asyncio.Future[None]
 
 
 def _finish(done: asyncio.Future[None], error: BaseException | None) -> None:
@@ -346,11 +345,10 @@ def _finish(done: asyncio.Future[None], error: BaseException | None) -> None:
         done.set_exception(error)
 
 
-def _failed(item: tuple[_Outcome, asyncio.Future[None]], error: Exception) -> None:
-    outcome, done = item
+def _failed(waiting: _Waiting, error: Exception) -> None:
     # Left in flight, the message comes back when its lease lapses (and is looked up on the channel).
-    log.warning("the outcome of outbox message %s could not be recorded: %s", outcome.settled.id, error)
-    _finish(done, error)
+    log.warning("the outcome of outbox message %s could not be recorded: %s", waiting.outcome.message.id, error)
+    _finish(waiting.done, error)
 
 
 async def retry_dead(message_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> OutboxMessage:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
@@ -18,7 +18,7 @@ from ..model import (
     Shipment,
 )
 from ..ports import ChannelProvider, NotificationLookup, OrderRecord, UnitOfWork, UnitOfWorkFactory
-from .dispatch_outbox import batch_shared, current_batch
+from .dispatch_outbox import Outcome, batch_shared, current_batch
 from .ids import new_id
 
 
@@ -61,56 +61,56 @@ class ShipNotificationHandler:
             orders = await u.orders.get_many(sorted({s.order_id for s in shipments.values()}))
         return {sid: (shipment, orders.get(shipment.order_id)) for sid, shipment in shipments.items()}
 
-    async def on_outcome(
-        self,
-        u: UnitOfWork,
-        message: OutboxMessage,
-        *,
-        result: dict[str, Any] | None,
-        error: str | None,
-        dead: bool,
-        now: datetime,
-    ) -> None:
-        if result is not None:
-            # The whole state is new: written without reading the shipment first.
-            state = NotificationState(
-                status=NotificationStatus.delivered,
-                attempts=message.attempts,
-                last_attempt_at=now,
-                delivered_at=now,
-                sent={k: str(v) for k, v in result.get("sent", {}).items()},
-                not_sent=tuple(result.get("not_sent", ())),
-            )
-            shipment = await u.shipments.set_notification(message.subject_id, state)
-            if shipment is None:
-                return
-            kind = ActivityKind.notification_delivered
-            detail: dict[str, object] = {"shipment": shipment.id, **state.sent}
-        else:
-            found = await u.shipments.get(message.subject_id)
-            if found is None:
-                return
-            shipment = msgspec.structs.replace(
-                found,
-                notification=msgspec.structs.replace(
-                    found.notification,
-                    status=NotificationStatus.dead if dead else NotificationStatus.failed,
-                    attempts=message.attempts,
-                    last_attempt_at=now,
-                    last_error=error,
-                ),
-            )
-            await u.shipments.update(shipment)
-            kind, detail = ActivityKind.notification_failed, {"shipment": shipment.id, "error": error, "dead": dead}
-        await u.activity.add_many(
-            [
+    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        # A delivered state is new as a whole: written for the group in one statement, nothing read.
+        delivered = {o.message.subject_id: _delivered_state(o) for o in outcomes if o.result is not None}
+        written = await u.shipments.set_notifications(delivered) if delivered else {}
+        records: list[ActivityRecord] = []
+        for o in outcomes:
+            if o.result is not None:
+                shipment = written.get(o.message.subject_id)
+                if shipment is None:
+                    continue  # the shipment is gone: nothing to record it on
+                kind = ActivityKind.notification_delivered
+                detail: dict[str, object] = {"shipment": shipment.id, **shipment.notification.sent}
+            else:
+                found = await u.shipments.get(o.message.subject_id)
+                if found is None:
+                    continue
+                shipment = msgspec.structs.replace(
+                    found,
+                    notification=msgspec.structs.replace(
+                        found.notification,
+                        status=NotificationStatus.dead if o.dead else NotificationStatus.failed,
+                        attempts=o.message.attempts,
+                        last_attempt_at=o.now,
+                        last_error=o.error,
+                    ),
+                )
+                await u.shipments.update(shipment)
+                kind = ActivityKind.notification_failed
+                detail = {"shipment": shipment.id, "error": o.error, "dead": o.dead}
+            records.append(
                 ActivityRecord(
                     id=new_id(),
                     order_id=shipment.order_id,
                     store_id=shipment.store_id,
                     kind=kind,
-                    at=now,
+                    at=o.now,
                     detail=detail,
                 )
-            ]
-        )
+            )
+        if records:
+            await u.activity.add_many(records)
+
+
+def _delivered_state(outcome: Outcome) -> NotificationState:
+    result = outcome.result or {}
+    return NotificationState(
+        status=NotificationStatus.delivered,
+        attempts=outcome.message.attempts,
+        last_attempt_at=outcome.now,
+        delivered_at=outcome.now,
+        sent={k: str(v) for k, v in result.get("sent", {}).items()},
+        not_sent=tuple(result.get("not_sent", ())),
+    )

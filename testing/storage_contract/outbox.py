@@ -55,6 +55,24 @@ class OutboxContract:
         with pytest.raises(NotFound):
             await committed(uow_factory, lambda u: u.outbox.save(make_message("ghost")))
 
+    async def test_save_many_saves_each_or_none(self, uow_factory: UnitOfWorkFactory) -> None:
+        first = make_message("m1", payload={"tracking": "6A1"})
+        second = make_message("m2", store_id="s2", available_at=at(1))
+        await _add(uow_factory, first, second)
+        delivered = msgspec.structs.replace(first, status=OutboxStatus.delivered, attempts=1, delivered_at=at(2))
+        retrying = msgspec.structs.replace(
+            second, attempts=3, available_at=at(9), last_error="HTTP 503", outcome_unknown=True
+        )
+        await committed(uow_factory, lambda u: u.outbox.save_many([retrying, delivered]))
+        assert await read(uow_factory, lambda u: u.outbox.get("m1")) == delivered
+        assert await read(uow_factory, lambda u: u.outbox.get("m2")) == retrying
+        await committed(uow_factory, lambda u: u.outbox.save_many([]))
+        # One unknown message: nothing of the call is saved.
+        again = msgspec.structs.replace(delivered, attempts=7)
+        with pytest.raises(NotFound):
+            await committed(uow_factory, lambda u: u.outbox.save_many([again, make_message("ghost")]))
+        assert await read(uow_factory, lambda u: u.outbox.get("m1")) == delivered
+
     async def test_claims_due_pending_messages_oldest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         await _add(
             uow_factory,

@@ -38,17 +38,23 @@ class ShipmentContract:
         assert found == {"sh-1": first, "sh-2": second}
         assert await read(uow_factory, lambda u: u.shipments.get_many([])) == {}
 
-    async def test_set_notification_replaces_the_state_without_a_read(self, uow_factory: UnitOfWorkFactory) -> None:
-        shipment = make_shipment(ORDER_1, "sh-1")
-        await committed(uow_factory, lambda u: u.shipments.add(shipment))
-        state = NotificationState(
+    async def test_set_notifications_replace_the_states_without_a_read(self, uow_factory: UnitOfWorkFactory) -> None:
+        first, second = make_shipment(ORDER_1, "sh-1"), make_shipment(ORDER_2, "sh-2")
+        await committed(uow_factory, lambda u: u.shipments.add(first))
+        await committed(uow_factory, lambda u: u.shipments.add(second))
+        delivered = NotificationState(
             status=NotificationStatus.delivered, attempts=2, delivered_at=at(3), sent={"tracking_number": "6A1"}
         )
-        expected = msgspec.structs.replace(shipment, notification=state)
-        assert await committed(uow_factory, lambda u: u.shipments.set_notification("sh-1", state)) == expected
-        assert await read(uow_factory, lambda u: u.shipments.get("sh-1")) == expected
-        assert await read(uow_factory, lambda u: u.shipments.list_for_order(ORDER_1)) == [expected]
-        assert await committed(uow_factory, lambda u: u.shipments.set_notification("ghost", state)) is None
+        failed = NotificationState(status=NotificationStatus.failed, attempts=1, last_error="HTTP 503")
+        states = {"sh-2": failed, "ghost": delivered, "sh-1": delivered}
+        expected = {
+            "sh-1": msgspec.structs.replace(first, notification=delivered),
+            "sh-2": msgspec.structs.replace(second, notification=failed),
+        }
+        assert await committed(uow_factory, lambda u: u.shipments.set_notifications(states)) == expected
+        assert await read(uow_factory, lambda u: u.shipments.get_many(["sh-1", "sh-2"])) == expected
+        assert await read(uow_factory, lambda u: u.shipments.list_for_order(ORDER_1)) == [expected["sh-1"]]
+        assert await committed(uow_factory, lambda u: u.shipments.set_notifications({})) == {}
 
     async def test_add_twice_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
         await committed(uow_factory, lambda u: u.shipments.add(make_shipment(ORDER_1, "sh-1")))

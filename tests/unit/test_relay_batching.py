@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ from portside.core.model import (
 )
 from portside.core.ports import OrderRecord
 from portside.core.services import (
+    Outcome,
     RelaySettings,
     ShipmentRequest,
     ShipNotificationHandler,
@@ -136,6 +137,8 @@ class _Spy:
             result = await real(*args, **kwargs)
             if name == "outbox.save":
                 unit._saved.append(args[0].id)
+            elif name == "outbox.save_many":
+                unit._saved.extend(m.id for m in args[0])
             elif name == "outbox.claim":
                 unit._rec.claimed([m.id for m in result])
             return result
@@ -212,11 +215,11 @@ class Handler:
             raise asyncio.CancelledError()
         return await self.inner.deliver(message)
 
-    async def on_outcome(self, u, message: OutboxMessage, **outcome: Any) -> None:
-        if message.subject_id == self.bad_outcome:
+    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
+        if any(o.message.subject_id == self.bad_outcome for o in outcomes):
             self.outcome_failures += 1
             raise RuntimeError("this outcome cannot be recorded")
-        await self.inner.on_outcome(u, message, **outcome)
+        await self.inner.on_outcomes(u, outcomes)
 
 
 # --- builders ---------------------------------------------------------------------------------
@@ -644,10 +647,10 @@ async def test_a_delivery_cut_short_is_left_in_flight_and_the_others_delivered(
     assert_delivered_exactly_once(market, shipments, await messages(storage))
 
 
-# --- 5. ShipNotificationHandler.on_outcome ----------------------------------------------------
+# --- 5. ShipNotificationHandler.on_outcomes ---------------------------------------------------
 
 
-async def test_a_delivered_outcome_is_written_with_set_notification_and_logged(
+async def test_a_delivered_outcome_is_written_with_set_notifications_and_logged(
     storage, clock, channel, market, store
 ) -> None:
     (shipment,) = await ship_orders(storage, clock, channel, market, store, 1)
@@ -659,25 +662,21 @@ async def test_a_delivered_outcome_is_written_with_set_notification_and_logged(
     result = {"sent": {"parcelNumber": shipment.tracking_number, "weight": 2}, "not_sent": ["notes_to_buyer"]}
 
     async with rec() as u:
-        await handler.on_outcome(u, message, result=result, error=None, dead=False, now=now)
+        await handler.on_outcomes(u, [Outcome(message=message, result=result, error=None, dead=False, now=now)])
         await u.commit()
 
-    assert rec.args("shipments.set_notification") == [
-        (
-            shipment.id,
-            NotificationState(
-                status=NotificationStatus.delivered,
-                attempts=2,
-                last_attempt_at=now,
-                delivered_at=now,
-                sent={"parcelNumber": shipment.tracking_number, "weight": "2"},
-                not_sent=("notes_to_buyer",),
-            ),
-        )
-    ]
+    state = NotificationState(
+        status=NotificationStatus.delivered,
+        attempts=2,
+        last_attempt_at=now,
+        delivered_at=now,
+        sent={"parcelNumber": shipment.tracking_number, "weight": "2"},
+        not_sent=("notes_to_buyer",),
+    )
+    assert rec.args("shipments.set_notifications") == [({shipment.id: state},)]
     assert rec.count("shipments.get") == rec.count("shipments.update") == 0  # no read first
     stored = (await shipment_states(storage, [shipment.id]))[shipment.id]
-    assert stored.notification == rec.args("shipments.set_notification")[0][1]
+    assert stored.notification == state
     assert msgspec.structs.replace(stored, notification=shipment.notification) == shipment  # nothing else
     async with storage() as u:
         activity = await u.activity.list_for_order(shipment.order_id)
@@ -699,9 +698,10 @@ async def test_an_outcome_for_a_deleted_shipment_writes_nothing(
     result = {"sent": {"parcelNumber": shipment.tracking_number}} if delivered else None
 
     async with storage() as u:
-        await handler.on_outcome(
-            u, message, result=result, error=None if delivered else "HTTP 503", dead=False, now=clock.now()
+        outcome = Outcome(
+            message=message, result=result, error=None if delivered else "HTTP 503", dead=False, now=clock.now()
         )
+        await handler.on_outcomes(u, [outcome])
         await u.commit()
 
     async with storage() as u:

@@ -17,6 +17,20 @@ SET kind = $2, store_id = $3, subject_id = $4, payload = $5, status = $6, attemp
 WHERE id = $1
 RETURNING id;
 
+-- name: outbox_save_many
+UPDATE portside.outbox AS o
+SET kind = v.kind, store_id = v.store_id, subject_id = v.subject_id, payload = v.payload, status = v.status,
+    attempts = v.attempts, available_at = v.available_at, created_at = v.created_at, last_error = v.last_error,
+    outcome_unknown = v.outcome_unknown, lease_owner = v.lease_owner, lease_until = v.lease_until,
+    delivered_at = v.delivered_at
+FROM unnest(
+    $1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::text[], $7::integer[], $8::timestamptz[],
+    $9::timestamptz[], $10::text[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[]
+) AS v(id, kind, store_id, subject_id, payload, status, attempts, available_at, created_at, last_error,
+       outcome_unknown, lease_owner, lease_until, delivered_at)
+WHERE o.id = v.id
+RETURNING o.id;
+
 -- name: outbox_get
 SELECT * FROM portside.outbox WHERE id = $1;
 

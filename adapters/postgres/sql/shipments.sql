@@ -18,11 +18,12 @@ SET order_id = $2, store_id = $3, notification_status = $4, created_at = $5, doc
 WHERE id = $1
 RETURNING id;
 
--- name: shipment_set_notification
-UPDATE portside.shipments
-SET notification_status = $2, doc = jsonb_set(doc, '{notification}', $3::jsonb)
-WHERE id = $1
-RETURNING doc::text;
+-- name: shipment_set_notifications
+UPDATE portside.shipments AS s
+SET notification_status = v.status, doc = jsonb_set(s.doc, '{notification}', v.state)
+FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS v(id, status, state)
+WHERE s.id = v.id
+RETURNING s.doc::text;
 
 -- name: shipment_list_for_order
 SELECT doc::text FROM portside.shipments WHERE order_id = $1 ORDER BY created_at, id;
