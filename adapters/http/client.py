@@ -46,6 +46,19 @@ def where(url: str) -> str:
     return f"{host}{port}{parts.path}"  # never user:password@ either
 
 
+class _Target:
+    """``METHOD host/path`` of a request, for its error and log messages, formatted when one is written
+    (parsing the URL on every request would cost a busy relay more than its JSON does)."""
+
+    __slots__ = ("method", "url")
+
+    def __init__(self, method: str, url: str) -> None:
+        self.method, self.url = method, url
+
+    def __str__(self) -> str:
+        return f"{self.method} {where(self.url)}"
+
+
 def create_session(
     *, connections: int = 100, socket_factory: Callable[[Any], socket.socket] | None = None
 ) -> aiohttp.ClientSession:
@@ -91,7 +104,7 @@ class HttpClient:
         method = method.upper()
         policy = retry or self.retry
         safe_to_repeat = method in IDEMPOTENT_METHODS if idempotent is None else idempotent
-        target = f"{method} {where(url)}"
+        target = _Target(method, url)  # named in messages only, so built only for one
         for attempt in range(1, policy.attempts + 1):
             last = attempt == policy.attempts
             if limiter is not None:

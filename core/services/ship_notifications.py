@@ -51,8 +51,10 @@ class ShipNotificationHandler:
         batch = current_batch()
         if batch is None:
             return (await self._read([message.subject_id])).get(message.subject_id, (None, None))
-        ids = [m.subject_id for m in batch.messages if m.kind == self.kind]
-        subjects = await batch.shared((self.kind, "subjects"), lambda: self._read(ids))
+        # The ids are gathered by the first delivery only, inside the shared load.
+        subjects = await batch.shared(
+            (self.kind, "subjects"), lambda: self._read([m.subject_id for m in batch.messages if m.kind == self.kind])
+        )
         return subjects.get(message.subject_id, (None, None))
 
     async def _read(self, shipment_ids: list[str]) -> dict[str, tuple[Shipment, OrderRecord | None]]:
