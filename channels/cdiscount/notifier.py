@@ -102,7 +102,8 @@ class CdiscountShipmentNotifier:
         if status in SHIPPED_STATUSES:
             raise ChannelRejected(
                 f"order {order_id} is already {status} on Cdiscount with another parcel; Cdiscount accepts one "
-                "parcel per order, so this tracking number cannot be added"
+                "parcel per order, so this tracking number cannot be added. Nothing needs sending: correct the "
+                "parcel in the Cdiscount seller back office if it is wrong"
             )
         if status != SHIPPABLE_ORDER_STATUS:
             raise ChannelRejected(f"order {order_id} is {status} on Cdiscount; only InPreparation orders can ship")

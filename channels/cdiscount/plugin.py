@@ -66,6 +66,7 @@ CAPABILITIES = ChannelCapabilities(
     min_poll_interval_s=300,
     max_tracking_number_length=MAX_TRACKING_NUMBER,
     max_tracking_url_length=MAX_TRACKING_URL,
+    marketplace="Cdiscount",
 )
 
 

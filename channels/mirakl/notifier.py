@@ -138,9 +138,11 @@ class MiraklShipmentNotifier:
         if order_state in ENDED_STATES:
             raise ChannelRejected(f"order {order_id} is {order_state} on {where}: do not ship it")
         if order_state in SHIPPED_STATES:
+            tracking = f"tracking {state.shipping_tracking}" if state.shipping_tracking else "no tracking number"
             raise ChannelRejected(
-                f"order {order_id} is already {order_state} on {where} with tracking "
-                f"{state.shipping_tracking or 'none'}; a different tracking number cannot be added now"
+                f"order {order_id} is already {order_state} on {where} ({tracking}), shipped outside portside; "
+                f"a different tracking number cannot be added now. Nothing needs sending: correct the tracking in "
+                f"{where}'s seller back office if it is wrong"
             )
         if order_state != SHIPPING:
             raise ChannelRejected(f"order {order_id} is {order_state} on {where}; only SHIPPING orders can ship")

@@ -62,6 +62,7 @@ def capabilities_for(profile: MarketplaceProfile) -> ChannelCapabilities:
         acceptance=not profile.automatic_acceptance,  # Decathlon accepts for the seller (§1)
         provided_fields=PROVIDED_FIELDS,
         min_poll_interval_s=profile.min_poll_interval_s,  # OR11 at most once a minute (§3)
+        marketplace=profile.display_name,
     )
 
 

@@ -113,6 +113,8 @@ class ChannelCapabilities(msgspec.Struct, frozen=True, kw_only=True):
     min_poll_interval_s: int = 60
     max_tracking_number_length: int | None = None
     max_tracking_url_length: int | None = None
+    # The marketplace as its sellers know it ("Cdiscount", a Mirakl store's profile: "Leroy Merlin"), for messages.
+    marketplace: str | None = None
 
 
 class ConnectionVerifier(Protocol):

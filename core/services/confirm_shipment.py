@@ -72,11 +72,10 @@ async def confirm_shipment(
         record = await u.orders.get(order_id)
         if record is None:
             raise NotFound("order", order_id)
+        earlier = await u.shipments.list_for_order(order_id)
     order = record.order
-    if order.status == OrderStatus.cancelled:
-        raise Conflict(f"order {order.channel_order_id} was cancelled on the marketplace; do not ship it")
-    if order.status not in (OrderStatus.awaiting_shipment, OrderStatus.shipped):
-        raise Conflict(f"order {order.channel_order_id} is {order.status}; only orders awaiting shipment can ship")
+    marketplace = capabilities.marketplace or order.channel
+    _check_shippable(order, earlier, marketplace)
 
     problems: dict[str, str] = {}
     channel_carrier = await carriers.resolve(request.carrier)
@@ -107,11 +106,11 @@ async def confirm_shipment(
         if record is None:
             raise NotFound("order", order_id)
         order = record.order
-        if order.status == OrderStatus.cancelled:
-            raise Conflict(f"order {order.channel_order_id} was cancelled on the marketplace; do not ship it")
+        earlier = await u.shipments.list_for_order(order.id)
+        _check_shippable(order, earlier, marketplace)
         shipped: dict[str, int] = {}
-        for earlier in await u.shipments.list_for_order(order.id):
-            for line in earlier.lines:
+        for previous in earlier:
+            for line in previous.lines:
                 shipped[line.channel_line_id] = shipped.get(line.channel_line_id, 0) + line.quantity
         lines = _lines_to_ship(order, shipped, request)
         for line in lines:
@@ -143,6 +142,33 @@ async def confirm_shipment(
         await u.activity.add_many([confirmed])
         await u.commit()
     return shipment
+
+
+def _check_shippable(order: Order, earlier: list[Shipment], marketplace: str) -> None:
+    """Refuse an order that cannot take a shipment now, saying what to do instead.
+
+    A ``shipped`` order takes no other shipment: the marketplace already has its parcel (Cdiscount takes
+    one per order; a Mirakl order is SHIPPED once every line is), so a new one would only be refused
+    when the relay sends it. Portside's own shipments of it stay readable, and a retry of the request
+    that shipped it is answered by its ``Idempotency-Key``."""
+    number = order.channel_order_id
+    if order.status == OrderStatus.cancelled:
+        raise Conflict(f"order {number} was cancelled on the marketplace; do not ship it")
+    if order.status == OrderStatus.shipped:
+        if not earlier:
+            raise Conflict(
+                f"order {number} is already shipped on {marketplace} (status {order.channel_status}), not through "
+                f"portside: {marketplace} has its parcel and takes no other. Nothing needs sending; to change its "
+                f"tracking, do it in {marketplace}'s seller back office"
+            )
+        tracking = ", ".join(sorted({s.tracking_number for s in earlier}))
+        raise Conflict(
+            f"order {number} is already shipped (tracking {tracking}); {marketplace} takes no further parcel for "
+            f"it. Its shipments are at GET /v1/orders/{order.id}/shipments; to retry a request safely, send it "
+            "again with the same Idempotency-Key"
+        )
+    if order.status != OrderStatus.awaiting_shipment:
+        raise Conflict(f"order {number} is {order.status}; only orders awaiting shipment can ship")
 
 
 def _shipment(

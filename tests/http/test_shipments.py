@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from portside.core.model import Order
+from portside.core.model import Order, OrderStatus
 from portside.entrypoints.application import Portside
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.orders import make_order
@@ -66,6 +66,45 @@ async def test_idempotency_key_replays_the_first_answer_and_creates_nothing(
     assert await counts(portside, order) == before
     # Without a key, a second shipment of a fully shipped order is a conflict, not a duplicate.
     (await alice.api.post(url, json=SHIP)).problem(409)
+
+
+async def test_an_order_the_marketplace_shipped_without_portside_is_a_409_and_stores_nothing(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    store = await connect_store(alice)
+    order = make_order(store["id"], "S9", lines=2, status="Shipped", core_status=OrderStatus.shipped)
+    await import_orders(portside, plugin, store["id"], [order])
+    url = f"/v1/orders/{order.id}/shipments"
+    assert (await alice.api.get(f"/v1/orders/{order.id}")).json["status"] == "shipped"
+
+    refused = (await alice.api.post(url, json=SHIP, headers={"Idempotency-Key": "late"})).problem(409)
+
+    assert "already shipped" in refused["detail"] and "not through portside" in refused["detail"]
+    assert "back office" in refused["detail"]  # what to do instead
+    assert await counts(portside, order) == (0, 0)
+    kinds = [a["kind"] for a in (await alice.api.get(f"/v1/orders/{order.id}/activity")).json["items"]]
+    assert "shipment_confirmed" not in kinds
+    assert "S9" not in plugin.market(order.store_id).parcels
+
+
+async def test_an_order_shipped_through_portside_takes_no_second_shipment_but_replays_its_first(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    order = await order_of(alice, portside, plugin)
+    url = f"/v1/orders/{order.id}/shipments"
+    key = {"Idempotency-Key": "ship-S1"}
+    first = await alice.api.post(url, json=SHIP, headers=key)
+    assert first.status == 202
+    await portside.relay_once()
+    await portside.sync_store(order.store_id)  # the marketplace now says Shipped too
+
+    again = (await alice.api.post(url, json={**SHIP, "tracking_number": "6A99999999999"})).problem(409)
+    replayed = await alice.api.post(url, json=SHIP, headers=key)
+
+    assert "already shipped (tracking 6A12345678901)" in again["detail"]
+    assert (replayed.status, replayed.body) == (202, first.body)
+    assert await counts(portside, order) == (1, 1)
+    assert len(plugin.market(order.store_id).parcels["S1"]) == 1
 
 
 async def test_idempotency_keys_belong_to_one_account(

@@ -219,3 +219,24 @@ async def test_a_shipment_the_channel_would_refuse_is_not_stored(storage, clock,
     assert refused.value.problems == {"tracking_url": "a tracking URL is required for this carrier"}
     async with storage() as u:
         assert await u.shipments.list_for_order(order.id) == [] and await u.outbox.find() == []
+
+
+async def test_an_order_shipped_on_the_marketplace_cannot_ship_again(storage, clock, channel, order) -> None:
+    async with storage() as u:
+        record = await u.orders.get(order.id)
+        elsewhere = msgspec.structs.replace(record.order, status=OrderStatus.shipped, channel_status="Shipped")
+        await u.orders.save_many([msgspec.structs.replace(record, order=elsewhere)])
+        await u.commit()
+    with pytest.raises(Conflict, match=r"already shipped on fake .*not through portside"):
+        await ship(storage, clock, channel, order.id)
+    async with storage() as u:
+        assert await u.outbox.find() == [] and await u.shipments.list_for_order(order.id) == []
+        assert await u.activity.list_for_order(order.id) == []
+
+
+async def test_an_order_portside_shipped_names_its_tracking_when_shipped_again(storage, clock, channel, order) -> None:
+    await ship(storage, clock, channel, order.id)
+    with pytest.raises(Conflict, match=r"already shipped \(tracking 6A12345678901\)"):
+        await ship(storage, clock, channel, order.id, tracking_number="6A00000000000")
+    async with storage() as u:
+        assert len(await u.shipments.list_for_order(order.id)) == 1 and len(await u.outbox.find()) == 1
