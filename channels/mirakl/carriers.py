@@ -1,9 +1,11 @@
 """The operator's carriers (SH21, cached per store and refreshed daily) and how a shipment names its carrier.
 
 A carrier the operator lists is sent by its SH21 ``code``; Mirakl builds the tracking URL itself.
-A carrier it does not list is sent as ``carrier_name`` + ``carrier_url`` (OR23, reference §9),
-provided the profile allows it and knows the carrier (profile ``carriers``). Names are matched
-loosely: ``mondial_relay``, ``Mondial Relay`` and ``MONDIAL-RELAY`` meet.
+A carrier it does not list is sent as ``carrier_name`` + ``carrier_url`` (OR23: ``carrier_name``
+"mandatory for an unregistered carrier", ``carrier_url`` optional, reference §9), provided the profile
+allows unlisted carriers: by the profile's name and tracking page for one it knows (``carriers``:
+``dhl`` → DHL), else by the name the seller gave. Names are matched loosely: ``mondial_relay``,
+``Mondial Relay`` and ``MONDIAL-RELAY`` meet.
 """
 
 from __future__ import annotations
@@ -72,7 +74,8 @@ class MiraklCarrierCatalog:
         self._now = now
 
     async def accepted_carriers(self) -> list[str]:
-        """The operator's SH21 codes: what OR23 ``carrier_code`` takes."""
+        """The operator's SH21 codes: what OR23 ``carrier_code`` takes. With ``unlisted_carriers`` (the
+        default), any other carrier goes by name too: ``resolve`` takes it."""
         return [c.code for c in await self._listed()]
 
     async def resolve(self, carrier: str) -> str | None:
@@ -92,9 +95,12 @@ class MiraklCarrierCatalog:
             found = found or _find(listed, loose_key(rule.name))
         if found is not None:
             return CarrierChoice(code=found.code, name=found.label, url_template=found.tracking_url)
-        if rule is not None and self._profile.unlisted_carriers:
+        if not self._profile.unlisted_carriers:
+            return None
+        if rule is not None:
             return CarrierChoice(code=None, name=rule.name, url_template=rule.tracking_url)
-        return None
+        name = " ".join(carrier.split())
+        return CarrierChoice(code=None, name=name, url_template=None) if name else None
 
     async def _listed(self) -> tuple[OperatorCarrier, ...]:
         cached = self._state.carriers

@@ -62,6 +62,7 @@ def capabilities_for(profile: MarketplaceProfile) -> ChannelCapabilities:
         acceptance=not profile.automatic_acceptance,  # Decathlon accepts for the seller (§1)
         provided_fields=PROVIDED_FIELDS,
         min_poll_interval_s=profile.min_poll_interval_s,  # OR11 at most once a minute (§3)
+        carriers_by_name=profile.unlisted_carriers,  # OR23 carrier_name + carrier_url (§9)
         marketplace=profile.display_name,
     )
 
@@ -73,6 +74,7 @@ CAPABILITIES = ChannelCapabilities(
     acceptance=True,
     provided_fields=PROVIDED_FIELDS,
     min_poll_interval_s=60,
+    carriers_by_name=True,
 )
 
 

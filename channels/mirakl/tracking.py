@@ -54,9 +54,15 @@ async def plan_tracking(catalog: MiraklCarrierCatalog, profile: MarketplaceProfi
     choice = await catalog.choose(shipment.carrier)
     if choice is None:
         accepted = ", ".join(await catalog.accepted_carriers()) or "none listed"
+        where = profile.display_name
+        reason = (
+            f"not a carrier {where} lists, and this store sends no unlisted carrier by name; use one of: {accepted}"
+        )
+        if not shipment.carrier.strip():
+            reason = "required"
         raise ChannelRejected(
-            f"shipment not sent to {profile.display_name}: carrier {shipment.carrier!r} is unknown",
-            field_errors={"carrier": [f"not a carrier {profile.display_name} lists; use one of: {accepted}"]},
+            f"shipment not sent to {where}: carrier {shipment.carrier!r} is not accepted",
+            field_errors={"carrier": [reason]},
         )
     url = (shipment.tracking_url or "").strip() or choice.tracking_url(number)
     rule = profile.tracking_url_required

@@ -96,11 +96,12 @@ class ShipmentNotifier(Protocol):
 
 class CarrierCatalog(Protocol):
     async def accepted_carriers(self) -> list[str]:
-        """The carrier names the channel accepts, as it spells them."""
+        """The carrier names the channel lists, as it spells them (with ``carriers_by_name``, others go too)."""
         ...
 
     async def resolve(self, carrier: str) -> str | None:
-        """The channel's name for ``carrier`` (a platform code or a channel name), or None."""
+        """The channel's name for ``carrier`` (a platform code or a channel name), or None when the channel
+        cannot take it (never None for a non-blank carrier with ``carriers_by_name``)."""
         ...
 
 
@@ -113,6 +114,9 @@ class ChannelCapabilities(msgspec.Struct, frozen=True, kw_only=True):
     min_poll_interval_s: int = 60
     max_tracking_number_length: int | None = None
     max_tracking_url_length: int | None = None
+    # A carrier the channel does not list is sent by name (Mirakl OR23 ``carrier_name`` + ``carrier_url``):
+    # ``CarrierCatalog.resolve`` then takes any carrier, and ``accepted_carriers`` are the listed ones only.
+    carriers_by_name: bool = False
     # The marketplace as its sellers know it ("Cdiscount", a Mirakl store's profile: "Leroy Merlin"), for messages.
     marketplace: str | None = None
 

@@ -78,22 +78,24 @@ async def confirm_shipment(
     _check_shippable(order, earlier, marketplace)
 
     problems: dict[str, str] = {}
-    channel_carrier = await carriers.resolve(request.carrier)
-    if channel_carrier is None:
-        accepted = await carriers.accepted_carriers()
-        problems["carrier"] = f"{request.carrier!r} is not accepted by {order.channel}; accepted: {', '.join(accepted)}"
+    channel_carrier = await carriers.resolve(request.carrier) if request.carrier.strip() else None
+    if not request.carrier.strip():
+        problems["carrier"] = "required"
+    elif channel_carrier is None:
+        accepted = ", ".join(await carriers.accepted_carriers()) or "none listed"
+        problems["carrier"] = f"{request.carrier!r} is not accepted by {marketplace}; accepted: {accepted}"
     number = request.tracking_number.strip()
     if not number:
         problems["tracking_number"] = "required"
     limit = capabilities.max_tracking_number_length
     if limit is not None and len(number) > limit:
-        problems["tracking_number"] = f"{order.channel} accepts at most {limit} characters"
+        problems["tracking_number"] = f"{marketplace} accepts at most {limit} characters"
     url_limit = capabilities.max_tracking_url_length
     if request.tracking_url is not None:
         if not request.tracking_url.startswith(("http://", "https://")):
             problems["tracking_url"] = "must start with http:// or https://"
         elif url_limit is not None and len(request.tracking_url) > url_limit:
-            problems["tracking_url"] = f"{order.channel} accepts at most {url_limit} characters"
+            problems["tracking_url"] = f"{marketplace} accepts at most {url_limit} characters"
     if problems:
         raise ValidationFailed("the shipment cannot be sent to the marketplace as it is", problems)
 
@@ -118,7 +120,7 @@ async def confirm_shipment(
         complete = all(shipped.get(line.channel_line_id, 0) >= line.quantity for line in order.shippable_lines)
         if not complete and not capabilities.partial_shipments:
             raise ValidationFailed(
-                f"{order.channel} accepts only one notification for the whole order; ship every line at once",
+                f"{marketplace} accepts only one notification for the whole order; ship every line at once",
                 {"lines": "must cover every line the seller ships"},
             )
         shipment = _shipment(order, request, number, now, lines)

@@ -117,6 +117,23 @@ async def test_one_account_two_marketplaces(running_service: Service) -> None:
     assert stats["applied"]["orders.ship"][fb_id] == 1 and stats["tracking"][fb_id] == "6A00000000048"
     assert stats["calls"]["shipments.create"] == 2  # the first shipment, and the 404 that chose the fallback
 
+    # A carrier Leroy Merlin does not list goes by name, with the tracking page it requires for one.
+    taken = {lm_order["id"], fallback["id"]}
+    other = shippable([o for o in apart[leroy_merlin["id"]] if o["id"] not in taken], relay=None)
+    dupont = {"carrier": "Transports Dupont", "tracking_number": "TD123"}
+    url = f"/v1/orders/{other['id']}/shipments"
+    refused = await svc.api.call("POST", url, dupont, expect=422)
+    assert "Leroy Merlin" in refused["errors"]["tracking_url"]
+    page = "https://dupont.example/suivi?colis=TD123"
+    by_name = await svc.api.call("POST", url, {**dupont, "tracking_url": page}, expect=202)
+    sent = (await svc.notification(by_name["id"], "delivered"))["notification"]["sent"]
+    assert sent == {
+        "via": "OR23+OR24",
+        "carrier_name": "Transports Dupont",
+        "carrier_url": page,
+        "tracking_number": "TD123",
+    }
+
     # The Mirakl store's next sync is no sooner than its channel allows (once a minute), and on its interval.
     (report,) = (await svc.api.call("GET", f"/v1/stores/{leroy_merlin['id']}/syncs", expect=200))["items"]
     minimum = svc.app.channels.bundle_for(await svc.app.store(leroy_merlin["id"])).capabilities.min_poll_interval_s

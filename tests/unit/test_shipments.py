@@ -240,3 +240,15 @@ async def test_an_order_portside_shipped_names_its_tracking_when_shipped_again(s
         await ship(storage, clock, channel, order.id, tracking_number="6A00000000000")
     async with storage() as u:
         assert len(await u.shipments.list_for_order(order.id)) == 1 and len(await u.outbox.find()) == 1
+
+
+async def test_a_refused_carrier_names_the_marketplace_and_what_it_lists(storage, clock, channel, order) -> None:
+    named = msgspec.structs.replace(channel.capabilities, marketplace="Fake Market")
+    for carrier, expected in (
+        ("pigeon", "'pigeon' is not accepted by Fake Market; accepted: Colissimo, Mondial Relay, Chronopost"),
+        ("  ", "required"),
+    ):
+        request = ShipmentRequest(carrier=carrier, tracking_number="6A12345678901")
+        with pytest.raises(ValidationFailed) as refused:
+            await confirm_shipment(order.id, request, uow=storage, clock=clock, carriers=channel, capabilities=named)
+        assert refused.value.problems["carrier"].startswith(expected)

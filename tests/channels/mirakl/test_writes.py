@@ -135,11 +135,40 @@ async def test_preflight_refuses_before_the_shipment_is_stored(build, mock_http)
     assert not calls(mock_http, "GET", "/orders") and not calls(mock_http, "POST", "/shipments")
 
 
-async def test_an_unknown_carrier_lists_the_accepted_ones(build, mock_http) -> None:
+async def test_a_carrier_nobody_knows_goes_by_the_sellers_name_with_its_tracking_page(build, mock_http) -> None:
     mock_http.get(CARRIERS, payload=SH21)
+    mock_http.post(f"{API}/shipments", status=201, payload={"shipment_success": [{"id": "s"}]})
+    answer_orders(mock_http, *states(("SHIPPING", None)))
+    bundle = build(make_store(profile="leroy_merlin"))
+    assert bundle.capabilities.carriers_by_name and bundle.capabilities.marketplace == "Leroy Merlin"
+    assert await bundle.carriers.resolve(" Transports  Dupont ") == "Transports Dupont"
+    without_url = shipment_for(the_order(), "Transports Dupont", "TD123")
     with pytest.raises(ChannelRejected) as caught:
-        await build().notifier.notify(the_order(), shipment_for(the_order(), "pigeon voyageur"))
-    assert "COLISSIMO, CHRONO" in caught.value.field_errors["carrier"][0]
+        await bundle.notifier.preflight(the_order(), without_url)  # Leroy Merlin: a page for an unvetted carrier
+    assert "Leroy Merlin" in caught.value.field_errors["tracking_url"][0]
+    dupont = msgspec.structs.replace(without_url, tracking_url="https://dupont.test/suivi/TD123")
+    receipt = await bundle.notifier.notify(the_order(), dupont)
+    (posted,) = calls(mock_http, "POST", "/shipments")
+    tracking = msgspec.json.decode(posted.kwargs["data"])["shipments"][0]["tracking"]
+    assert tracking == {
+        "carrier_name": "Transports Dupont",
+        "tracking_number": "TD123",
+        "tracking_url": "https://dupont.test/suivi/TD123",
+    }
+    assert receipt.sent["carrier_name"] == "Transports Dupont" and "carrier_code" not in receipt.sent
+
+
+async def test_without_unlisted_carriers_an_unknown_carrier_lists_the_accepted_codes(build, mock_http) -> None:
+    mock_http.get(CARRIERS, payload=SH21)
+    bundle = build(make_store(profile="leroy_merlin", profile_overrides={"unlisted_carriers": False}))
+    assert not bundle.capabilities.carriers_by_name
+    assert await bundle.carriers.resolve("pigeon voyageur") is None
+    assert await bundle.carriers.resolve("dhl") is None  # the profile knows DHL, but only by name
+    assert await bundle.carriers.resolve("colissimo") == "COLISSIMO"
+    with pytest.raises(ChannelRejected) as caught:
+        await bundle.notifier.notify(the_order(), shipment_for(the_order(), "pigeon voyageur"))
+    (reason,) = caught.value.field_errors["carrier"]
+    assert "Leroy Merlin" in reason and reason.endswith("use one of: COLISSIMO, CHRONO")
 
 
 async def test_a_shipped_order_with_our_tracking_is_not_notified_twice(build, mock_http) -> None:
