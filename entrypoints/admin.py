@@ -79,12 +79,12 @@ def parse_config(values: Sequence[str] | None, kind: type[Any], what: str) -> di
     if not values:
         return {}
     if len(values) == 1 and values[0].startswith("@"):
-        name = values[0][1:]
-        raw = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        return _json_object(raw, what)
+        return _json_object(_read_source(values[0][1:], what), what)
     if len(values) == 1 and values[0].lstrip().startswith("{"):
         return _json_object(values[0].encode(), what)
-    fields = {f.encode_name: f.type for f in msgspec.structs.fields(kind)}
+    # An unknown channel has no types to read pairs by: they stay text, and the channel check says what is wrong.
+    struct = isinstance(kind, type) and issubclass(kind, msgspec.Struct)
+    fields = {f.encode_name: f.type for f in msgspec.structs.fields(kind)} if struct else {}
     parsed: dict[str, Any] = {}
     for number, pair in enumerate(values, start=1):
         key, sep, value = pair.partition("=")
@@ -103,6 +103,27 @@ def parse_config(values: Sequence[str] | None, kind: type[Any], what: str) -> di
     return parsed
 
 
+_FORMS = "give a JSON object, @file.json (@- for stdin) or key=value pairs"
+
+
+def _read_source(name: str, what: str) -> bytes:
+    if not name:
+        raise ValidationFailed(f"{what}: '@' names no file; write @path/to/file.json, or @- to read stdin")
+    if name == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(name).read_bytes()
+    except FileNotFoundError:
+        problem = f"no file {name!r} (from {Path.cwd()})"
+    except IsADirectoryError:
+        problem = f"{name!r} is a directory, not a file"
+    except PermissionError:
+        problem = f"{name!r} cannot be read (permission denied)"
+    except OSError as exc:
+        problem = f"{name!r} cannot be read ({exc.strerror or type(exc).__name__})"
+    raise ValidationFailed(f"{what}: {problem}; check the path after '@', or {_FORMS}")
+
+
 def _scalar(value: str) -> Any:
     try:
         return msgspec.json.decode(value)
@@ -110,13 +131,19 @@ def _scalar(value: str) -> Any:
         return value
 
 
+_JSON_KINDS = {list: "an array", str: "a string", bool: "true or false", type(None): "null"}
+
+
 def _json_object(raw: bytes, what: str) -> dict[str, Any]:
     try:
         data = msgspec.json.decode(raw)
-    except msgspec.DecodeError:
-        raise ValidationFailed(f"{what}: not valid JSON", {what: "a JSON object"}) from None
+    except msgspec.DecodeError as exc:
+        # msgspec says where ("invalid character (byte 12)"), never quoting the text: it may hold a secret.
+        raise ValidationFailed(f"{what}: not valid JSON ({exc}); {_FORMS}") from None
     if not isinstance(data, dict):
-        raise ValidationFailed(f"{what}: must be a JSON object", {what: "a JSON object"})
+        raise ValidationFailed(
+            f"{what}: must be a JSON object, not {_JSON_KINDS.get(type(data), 'a number')}; {_FORMS}"
+        )
     return data
 
 
@@ -132,17 +159,21 @@ async def add_store(
 ) -> int:
     async with running(settings) as container:
         app = await _app(container)
-        plugin = app.channels.registry.get(channel) if channel in app.channels.registry else None
-        draft = StoreDraft(
-            channel=channel,
-            name=name,
-            credentials=parse_config(credentials, plugin.credentials_type if plugin else dict, "credentials"),
-            settings=parse_config(store_settings, plugin.settings_type if plugin else dict, "settings"),
-            sync_interval_s=sync_interval_s,
-        )
         async with app.uow() as u:
             if await u.accounts.get(account_id) is None:
                 raise NotFound("account", account_id)
+        registry = app.channels.registry
+        if channel not in registry:
+            installed = ", ".join(registry.names()) or "none"
+            raise ValidationFailed(f"unknown channel {channel!r}; installed channels: {installed}")
+        plugin = registry.get(channel)
+        draft = StoreDraft(
+            channel=channel,
+            name=name,
+            credentials=parse_config(credentials, plugin.credentials_type, "credentials"),
+            settings=parse_config(store_settings, plugin.settings_type, "settings"),
+            sync_interval_s=sync_interval_s,
+        )
         store = await app.connect_store(account_id, draft)
     print(f"connected {store.channel} store {store.name!r} (credentials verified); first sync due now. Its id:")
     print(store.id)
@@ -153,6 +184,8 @@ async def list_stores(settings: Settings, account_id: str | None) -> int:
     async with running(settings) as container:
         app = await _app(container)
         async with app.uow() as u:
+            if account_id is not None and await u.accounts.get(account_id) is None:
+                raise NotFound("account", account_id)
             stores = await u.stores.find(account_id=account_id)
             last = {s.id: next(iter(await u.sync_reports.find(s.id, limit=1)), None) for s in stores}
     rows: list[tuple[str, ...]] = []

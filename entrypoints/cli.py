@@ -15,7 +15,32 @@ from .config import ConfigError, Settings, load_settings, unknown_variables
 from .logs import configure_logging
 from .sandboxes import DEFAULT_PROFILE, SANDBOXES, mirakl_profiles
 
+# Exit codes, as docs/operations.md lists them (argparse's usage errors are 2 as well).
+REFUSED, BAD_CONFIGURATION, INTERRUPTED = 1, 2, 130
+
 Command = Callable[[argparse.Namespace, Settings], Coroutine[Any, Any, int]]
+
+
+def _bounded(low: int, high: int, what: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (a bad one is a usage error, exit 2)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be from {low} to {high}")
+        return value
+
+    parse.__name__ = what  # argparse names the type in its messages
+    return parse
+
+
+PORT = _bounded(1, 65535, "port")
+ANY_PORT = _bounded(0, 65535, "port")  # 0: the system picks a free one
+COUNT = _bounded(0, 100_000, "count")
+SECONDS = _bounded(1, 30 * 24 * 3600, "seconds")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,9 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     serve = commands.add_parser("serve", help="run the HTTP API and the scheduler in one process")
     serve.add_argument("--host", help="interface to listen on (default PORTSIDE_HOST, 127.0.0.1)")
-    serve.add_argument("--port", type=int, help="port to listen on (default PORTSIDE_PORT, 8080)")
+    serve.add_argument("--port", type=PORT, help="port to listen on (default PORTSIDE_PORT, 8080)")
     worker = commands.add_parser("worker", help="run the scheduler only: store syncs, notifications, webhooks")
-    worker.add_argument("--metrics-port", type=int, help="also serve /metrics and /healthz on this port")
+    worker.add_argument("--metrics-port", type=PORT, help="also serve /metrics and /healthz on this port")
     for command in (serve, worker):
         command.add_argument("--migrate", action="store_true", help="apply pending migrations before starting")
     commands.add_parser("migrate", help="apply pending database migrations (safe to run from several processes)")
@@ -62,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True)
     add.add_argument("--credentials", nargs="+", metavar="CREDENTIALS")
     add.add_argument("--settings", nargs="+", metavar="SETTINGS", dest="store_settings")
-    add.add_argument("--sync-interval", type=int, metavar="SECONDS", help="default 900 (or the channel's minimum)")
+    add.add_argument("--sync-interval", type=SECONDS, metavar="SECONDS", help="default 900 (or the channel's minimum)")
     listing = stores_sub.add_parser("list", help="list stores and their last sync")
     listing.add_argument("--account", help="only this account's stores")
 
@@ -72,8 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     sandbox = commands.add_parser("sandbox", help="run a marketplace or carrier sandbox speaking the real wire format")
     sandbox.add_argument("name", choices=SANDBOXES)
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=0, help="0 picks a free port")
-    sandbox.add_argument("--orders", type=int, default=200, help="seeded orders (cdiscount, mirakl)")
+    sandbox.add_argument("--port", type=ANY_PORT, default=0, help="0 picks a free port")
+    sandbox.add_argument("--orders", type=COUNT, default=200, help="seeded orders (cdiscount, mirakl)")
     sandbox.add_argument("--seed", type=int, default=1)
     sandbox.add_argument(
         "--profile",
@@ -85,8 +110,8 @@ def _parser() -> argparse.ArgumentParser:
         "demo", help="run portside on its embedded defaults: embedded Postgres, sandboxes, a demo store, the API"
     )
     demo.add_argument("--host", help="default PORTSIDE_HOST (127.0.0.1)")
-    demo.add_argument("--port", type=int, help="API port (default PORTSIDE_PORT, 8080)")
-    demo.add_argument("--orders", type=int, default=200, help="orders in each marketplace sandbox")
+    demo.add_argument("--port", type=PORT, help="API port (default PORTSIDE_PORT, 8080)")
+    demo.add_argument("--orders", type=COUNT, default=200, help="orders in each marketplace sandbox")
     return parser
 
 
@@ -183,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         print(f"portside: {exc}", file=sys.stderr)
-        return 2
+        return BAD_CONFIGURATION
     configure_logging(settings.log_level)
     for name in unknown_variables():
         logging.getLogger("portside").warning(
@@ -193,11 +218,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return asyncio.run(COMMANDS[args.command](args, settings))
     except (KeyboardInterrupt, asyncio.CancelledError):
-        return 130
+        # Interrupted before the command finished (a one-shot command, a start-up, a forced second
+        # Ctrl-C). A long-running command stopped by its first signal finishes cleanly and returns 0.
+        return INTERRUPTED
+    except ConfigError as exc:  # found once resources start (e.g. an empty key file): still the configuration
+        print(f"portside: {exc}", file=sys.stderr)
+        return BAD_CONFIGURATION
     except PortsideError as exc:
         logging.getLogger("portside").debug("command failed", exc_info=True)
         print(f"portside: {_explain(exc)}", file=sys.stderr)
-        return 1
+        return REFUSED
 
 
 def _explain(exc: PortsideError) -> str:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import re
 from collections.abc import Mapping
 from typing import Annotated
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -82,6 +85,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError(
                 f"relay_lease_s: must be at least twice PORTSIDE_WEBHOOK_TIMEOUT_S ({2 * self.webhook_timeout_s:g} s)"
             )
+        # Checked here, not when first used, so every command (migrate included) refuses them alike.
+        if self.database_url is not None and urlsplit(self.database_url).scheme not in ("postgresql", "postgres"):
+            raise ValueError("database_url: must be a postgresql:// URL (postgresql://user:password@host:5432/db)")
+        if self.secret_key is not None:
+            _check_secret_keys(self.secret_key)
         # A half-configured carrier would silently leave its pickup points unchecked: say so at start.
         if bool(self.mondial_relay_enseigne) != bool(self.mondial_relay_private_key):
             missing = "mondial_relay_private_key" if self.mondial_relay_enseigne else "mondial_relay_enseigne"
@@ -96,6 +104,27 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     )
     __repr__ = __str__ = masked_repr
     __rich_repr__ = masked_rich_repr
+
+
+GENERATE_KEY = "python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+
+
+def _check_secret_keys(value: str) -> None:
+    """Each comma-separated Fernet key is 32 bytes in url-safe base64; the error names its position, never it."""
+    keys = [k.strip() for k in value.split(",") if k.strip()]
+    if not keys:
+        raise ValueError(f"secret_key: holds no key; make one with {GENERATE_KEY}")
+    for number, key in enumerate(keys, start=1):
+        try:
+            valid = len(base64.urlsafe_b64decode(key.encode("ascii"))) == 32
+        except (binascii.Error, UnicodeEncodeError, ValueError):
+            valid = False
+        if not valid:
+            which = f"key {number} of {len(keys)}" if len(keys) > 1 else "the key"
+            raise ValueError(
+                f"secret_key: {which} is not a Fernet key (32 bytes in url-safe base64, 44 characters); "
+                f"make one with {GENERATE_KEY}"
+            )
 
 
 class ConfigError(PortsideError):

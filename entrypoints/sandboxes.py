@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import signal
 from datetime import datetime
 from typing import Any
+
+from portside.core.errors import PortsideError
 
 SANDBOXES = ("cdiscount", "mirakl", "mondial-relay", "colissimo")
 DEFAULT_PROFILE = "leroy_merlin"  # the Mirakl marketplace a sandbox plays unless told otherwise
@@ -31,7 +34,16 @@ async def start_sandbox(
 ) -> Any:
     """Start one sandbox; the returned object has ``url`` and ``close()``. ``now`` anchors the marketplace
     sandboxes' clocks: the same seed and anchor give the same orders on every start. ``profile`` is the
-    marketplace the Mirakl sandbox plays."""
+    marketplace the Mirakl sandbox plays. A port in use or a host it cannot listen on is a PortsideError."""
+    try:
+        return await _start(name, host=host, port=port, orders=orders, seed=seed, now=now, profile=profile)
+    except OSError as exc:
+        busy = exc.errno == errno.EADDRINUSE
+        reason = "the port is in use; choose another with --port (0 picks a free one)" if busy else exc.strerror
+        raise PortsideError(f"cannot start the {name} sandbox on {host}:{port}: {reason or exc}") from None
+
+
+async def _start(name: str, *, host: str, port: int, orders: int, seed: int, now: datetime | None, profile: str) -> Any:
     if name == "cdiscount":
         from portside.channels.cdiscount.sandbox import SandboxConfig
         from portside.channels.cdiscount.sandbox import start_sandbox as start_octopia
