@@ -33,7 +33,7 @@ from .metrics import Metrics
 from .outbound import OutboundPolicy
 from .readiness import DatabaseReadiness
 from .scheduler import Scheduler
-from .service_carriers import service_carrier_settings
+from .service_carriers import SERVICE_AUTH_HINTS, service_carrier_settings
 from .webhooks import WebhookHandler
 
 log = logging.getLogger("portside")
@@ -63,14 +63,20 @@ def relay_settings(settings: Settings) -> RelaySettings:
 
 
 # Which directory adapter fills the PickupPointDirectory port for each carrier, over its settings type.
-DIRECTORY_ADAPTERS: dict[PickupCarrier, Callable[[Any, HttpClient], PickupPointDirectory]] = {
+# (Each takes ``auth_hint=``: what a refusal of its credentials tells to check.)
+DIRECTORY_ADAPTERS: dict[PickupCarrier, Callable[..., PickupPointDirectory]] = {
     PickupCarrier.mondial_relay: MondialRelayDirectory,
     PickupCarrier.colissimo: ColissimoDirectory,
 }
 
 
-def build_directory(carrier: PickupCarrier, settings: Any, *, http: HttpClient) -> PickupPointDirectory:
-    """The carrier's directory over ``settings`` (its settings type), uncached."""
+def build_directory(
+    carrier: PickupCarrier, settings: Any, *, http: HttpClient, service: bool = False
+) -> PickupPointDirectory:
+    """The carrier's directory over ``settings`` (its settings type), uncached. ``service``: the operator's
+    settings (``PORTSIDE_*``), whose refusal names the variables; else an account's, named by their fields."""
+    if service:
+        return DIRECTORY_ADAPTERS[carrier](settings, http, auth_hint=SERVICE_AUTH_HINTS[carrier])
     return DIRECTORY_ADAPTERS[carrier](settings, http)
 
 
@@ -81,13 +87,10 @@ def account_directories(
     else the service's (``PORTSIDE_MONDIAL_RELAY_*``, ``PORTSIDE_COLISSIMO_*``), every answer cached
     in storage. A carrier with neither is not an error: its pickup orders keep the marketplace's
     point data, flagged unverified."""
-    service = service_carrier_settings(settings)
-    missing = [c.value for c in CARRIER_KINDS if c not in service]
-    if missing:
-        log.info("no service directory configured for %s: only accounts' own settings are used", ", ".join(missing))
+    service = service_carrier_settings(settings)  # the service's start logs which are missing (serve.py)
     return AccountDirectories(
         service=service,
-        build=functools.partial(build_directory, http=http),
+        build=functools.partial(build_directory, http=http, service=True),
         build_own=functools.partial(build_directory, http=tenant_http or http),  # endpoints an account chose
         kinds=CARRIER_KINDS,
         uow=uow,

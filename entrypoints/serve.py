@@ -10,12 +10,14 @@ from aiohttp import web
 
 from portside.core.errors import PortsideError
 
+from .carrier_kinds import CARRIER_KINDS
 from .commands import ready_schema, running
 from .config import Settings
 from .container import Container
 from .lifecycle import StopSignals, resolve
 from .metrics import Metrics
 from .scheduler import Scheduler
+from .service_carriers import service_carrier_settings
 
 log = logging.getLogger("portside")
 
@@ -24,8 +26,10 @@ class PortInUse(PortsideError):
     pass
 
 
-async def start_site(app: web.Application, host: str, port: int, *, what: str = "the API") -> web.AppRunner:
-    """Listen on ``host:port``; a busy port is an error that says what to do."""
+async def start_site(
+    app: web.Application, host: str, port: int, *, what: str = "the API", option: str = "--port or PORTSIDE_PORT"
+) -> web.AppRunner:
+    """Listen on ``host:port``; a busy port is an error that says what to do (``option`` chooses another)."""
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=10.0)
     await runner.setup()
     try:
@@ -35,9 +39,11 @@ async def start_site(app: web.Application, host: str, port: int, *, what: str = 
         if exc.errno == errno.EADDRINUSE:
             raise PortInUse(
                 f"cannot serve {what} on {host}:{port}: the port is in use (another portside?). "
-                "Stop that process, or choose another port with --port or PORTSIDE_PORT."
+                f"Stop that process, or choose another port with {option}."
             ) from None
-        raise PortsideError(f"cannot serve {what} on {host}:{port}: {exc.strerror or exc}") from None
+        raise PortsideError(
+            f"cannot serve {what} on {host}:{port}: {exc.strerror or exc}; check the host and port ({option})"
+        ) from None
     return runner
 
 
@@ -80,13 +86,17 @@ async def _serve_with(
     container: Container, signals: StopSignals, settings: Settings, *, host: str | None, port: int | None, api: bool
 ) -> None:
     scheduler: Scheduler = await resolve(container.scheduler())
+    missing = [c.value for c in CARRIER_KINDS if c not in service_carrier_settings(settings)]
+    if missing:  # once, as the service starts: the admin commands have no use for it
+        log.info("no service directory configured for %s: only accounts' own settings are used", ", ".join(missing))
     if api:
         web_app = await resolve(container.http_app())
         what = "the API"
     else:
         web_app = metrics_app(await resolve(container.metrics()))
         what = "the worker's metrics"
-    runner = await start_site(web_app, host or settings.host, port, what=what) if port is not None else None
+    option = "--port or PORTSIDE_PORT" if api else "--metrics-port"
+    runner = await start_site(web_app, host or settings.host, port, what=what, option=option) if port else None
     try:
         if runner is not None:
             print(f"portside: {what} on {bound_url(runner)}", flush=True)

@@ -10,6 +10,15 @@ from portside.core.model import PickupCarrier
 
 from .config import ConfigError, Settings
 
+# What a carrier refusing the service's credentials tells the operator to check: the variables they came from
+# (an account's own settings are named by their fields, the adapters' default).
+SERVICE_AUTH_HINTS: dict[PickupCarrier, str] = {
+    PickupCarrier.mondial_relay: "check PORTSIDE_MONDIAL_RELAY_ENSEIGNE and PORTSIDE_MONDIAL_RELAY_PRIVATE_KEY",
+    PickupCarrier.colissimo: (
+        "check PORTSIDE_COLISSIMO_ACCOUNT and PORTSIDE_COLISSIMO_PASSWORD, or PORTSIDE_COLISSIMO_API_KEY"
+    ),
+}
+
 
 def _decode(kind: type[Any], values: dict[str, Any], prefix: str) -> Any:
     try:

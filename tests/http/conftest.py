@@ -197,7 +197,8 @@ async def carrier_world(portside: Portside) -> AsyncIterator[CarrierWorld]:
         settings = MondialRelaySettings(url=service.url, enseigne="BDTEST13", private_key="TestAPI1key", timeout_s=2)
         directories = AccountDirectories(
             service={PickupCarrier.mondial_relay: settings},
-            build=functools.partial(build_directory, http=http),
+            build=functools.partial(build_directory, http=http, service=True),
+            build_own=functools.partial(build_directory, http=http),  # accounts' own, as the container does
             uow=portside.uow,
             clock=portside.clock,
         )

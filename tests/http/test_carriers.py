@@ -149,6 +149,8 @@ async def test_settings_the_carrier_refuses_are_a_422_with_its_reason(
     wrong_key = {"url": world.own.url, "enseigne": OWN_ENSEIGNE, "private_key": "NotTheKey99"}
     problem = (await alice.api.put(MR_PATH, json={"settings": wrong_key})).problem(422)
     assert "mondial_relay" in problem["errors"]["settings"] and "NotTheKey99" not in str(problem)
+    # The fields the seller sent, never the operator's environment variables.
+    assert "check the settings enseigne and private_key" in problem["detail"] and "PORTSIDE_" not in str(problem)
     unknown = {"url": world.own.url, "enseigne": "BDTEST13", "private_key": "TestAPI1key"}  # not on this sandbox
     assert (await alice.api.put(MR_PATH, json={"settings": unknown})).problem(422)["errors"]["settings"]
     assert await snapshot() == before

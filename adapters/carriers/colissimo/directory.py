@@ -20,7 +20,7 @@ from ..directory_errors import CarrierBadResponse, CarrierRequestRejected, NoPoi
 from ..directory_http import post_lookup
 from ..geo import distance_m
 from ..search_results import nearest_usable
-from .errors import CARRIER, error_for_code
+from .errors import CARRIER, SETTINGS_HINT, error_for_code
 from .parsing import decode, to_pickup_point
 from .schemas import (
     BY_ID_OPERATION,
@@ -55,11 +55,13 @@ class ColissimoDirectory:
         *,
         today: Callable[[], date] = _paris_today,
         limiter: TokenBucket | None = None,
+        auth_hint: str = SETTINGS_HINT,
     ) -> None:
         self._settings = settings
         self._http = http
         self._today = today
         self._limiter = limiter
+        self._auth_hint = auth_hint  # what a refused credential tells to check: whoever supplied them
         self._networks: OrderedDict[str, str] = OrderedDict()  # point id -> reseau seen in answers
 
     @property
@@ -160,9 +162,8 @@ class ColissimoDirectory:
         )
         return response.body
 
-    @staticmethod
-    def _raise_for(code: int | str, message: str | None) -> None:
-        error = error_for_code(code, message)
+    def _raise_for(self, code: int | str, message: str | None) -> None:
+        error = error_for_code(code, message, auth_hint=self._auth_hint)
         if error is not None:
             raise error
 

@@ -8,12 +8,14 @@ from ..directory_errors import coded_error
 
 CARRIER = "colissimo"
 
-_AUTH = "check PORTSIDE_COLISSIMO_ACCOUNT and PORTSIDE_COLISSIMO_PASSWORD, or PORTSIDE_COLISSIMO_API_KEY"
+# What to check when Colissimo refuses the credentials, in the words of whoever supplied them: an
+# account's own settings by default; the operator's service-wide directory passes its variables' names.
+SETTINGS_HINT = "check the settings account and password, or api_key"
 
 # errorCode -> (category, meaning). Official plugins treat 203, 300 and 301 as "no point available".
 ERROR_TABLE: dict[int, tuple[str, str]] = {
-    101: ("auth", f"missing account number; {_AUTH}"),
-    102: ("auth", f"missing password; {_AUTH}"),
+    101: ("auth", "missing account number"),
+    102: ("auth", "missing password"),
     104: ("request", "missing postcode"),
     105: ("request", "missing city"),
     106: ("request", "missing estimated shipping date"),
@@ -31,8 +33,8 @@ ERROR_TABLE: dict[int, tuple[str, str]] = {
     144: ("request", "invalid postcode"),
     145: ("request", "missing postcode"),
     146: ("request", "country not served by Colissimo Europe"),
-    201: ("auth", f"invalid account number or password; {_AUTH}"),
-    202: ("auth", f"request not allowed for this account; {_AUTH}"),
+    201: ("auth", "invalid account number or password"),
+    202: ("auth", "request not allowed for this account"),
     203: ("no_points", "international option not available for this country"),
     300: ("no_points", "no pickup point matches the rules applied"),
     301: ("no_points", "no pickup point found"),
@@ -40,8 +42,9 @@ ERROR_TABLE: dict[int, tuple[str, str]] = {
 }
 
 
-def error_for_code(code: int | str, message: str | None) -> DirectoryError | None:
-    """None for ``errorCode`` 0; otherwise the typed error, with Colissimo's own words appended."""
+def error_for_code(code: int | str, message: str | None, *, auth_hint: str = SETTINGS_HINT) -> DirectoryError | None:
+    """None for ``errorCode`` 0; otherwise the typed error, with Colissimo's own words appended (a
+    refused credential says ``auth_hint``: which settings to check)."""
     text = str(code).strip()
     if not text.isdigit():
         return coded_error(CARRIER, "other", text[:20], f"unexpected errorCode {text[:20]!r}")
@@ -50,4 +53,5 @@ def error_for_code(code: int | str, message: str | None) -> DirectoryError | Non
         return None
     category, meaning = ERROR_TABLE.get(number, ("other", "not in Colissimo's published table"))
     said = f" (Colissimo: {' '.join(message.split())[:160]})" if message else ""
-    return coded_error(CARRIER, category, str(number), f"errorCode {number}: {meaning}{said}")
+    hint = f"; {auth_hint}" if category == "auth" else ""
+    return coded_error(CARRIER, category, str(number), f"errorCode {number}: {meaning}{said}{hint}")

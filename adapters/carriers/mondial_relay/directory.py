@@ -12,7 +12,7 @@ from portside.core.ports import SearchArea
 from ..directory_errors import CarrierRequestRejected, NoPointsFound, PointNotFound, checked_country
 from ..directory_http import post_lookup
 from ..search_results import nearest_usable
-from .errors import CARRIER, error_for_stat
+from .errors import CARRIER, SETTINGS_HINT, error_for_stat
 from .mapping import is_locker, to_pickup_point
 from .parsing import SearchAnswer, parse_search_answer
 from .schemas import SOAP_ACTION, SearchRequest, WirePoint, envelope
@@ -31,10 +31,18 @@ _NOT_CITY = re.compile(r"[^A-Z_\-' ]+")
 class MondialRelayDirectory:
     """Looks points up by ``NumPointRelais`` and searches them around a postcode, city or coordinates."""
 
-    def __init__(self, settings: MondialRelaySettings, http: HttpClient, *, limiter: TokenBucket | None = None) -> None:
+    def __init__(
+        self,
+        settings: MondialRelaySettings,
+        http: HttpClient,
+        *,
+        limiter: TokenBucket | None = None,
+        auth_hint: str = SETTINGS_HINT,
+    ) -> None:
         self._settings = settings
         self._http = http
         self._limiter = limiter
+        self._auth_hint = auth_hint  # what a refused credential tells to check: whoever supplied them
 
     @property
     def carrier(self) -> PickupCarrier:
@@ -116,7 +124,7 @@ class MondialRelayDirectory:
             limiter=self._limiter,
         )
         answer = parse_search_answer(response.body)
-        error = error_for_stat(answer.stat)
+        error = error_for_stat(answer.stat, auth_hint=self._auth_hint)
         if error is not None:
             raise error
         return answer

@@ -8,16 +8,18 @@ from ..directory_errors import coded_error
 
 CARRIER = "mondial_relay"
 
-_AUTH = "check PORTSIDE_MONDIAL_RELAY_ENSEIGNE and PORTSIDE_MONDIAL_RELAY_PRIVATE_KEY"
+# What to check when Mondial Relay refuses the credentials, in the words of whoever supplied them: an
+# account's own settings by default; the operator's service-wide directory passes its variables' names.
+SETTINGS_HINT = "check the settings enseigne and private_key"
 
 # STAT -> (category, meaning). Categories are those of ``directory_errors.CATEGORIES``.
 STAT_TABLE: dict[int, tuple[str, str]] = {
-    1: ("auth", f"invalid Enseigne; {_AUTH}"),
-    2: ("auth", f"Enseigne empty or unknown; {_AUTH}"),
-    3: ("auth", f"invalid enseigne account number; {_AUTH}"),
+    1: ("auth", "invalid Enseigne"),
+    2: ("auth", "Enseigne empty or unknown"),
+    3: ("auth", "invalid enseigne account number"),
     5: ("request", "invalid NDossier"),
     7: ("request", "invalid NClient"),
-    8: ("auth", f"invalid password or hash; {_AUTH}"),
+    8: ("auth", "invalid password or hash"),
     9: ("request", "city unknown or not unique: give a postcode"),
     10: ("request", "invalid collection type"),
     11: ("not_found", "invalid collection relay number"),
@@ -58,7 +60,7 @@ STAT_TABLE: dict[int, tuple[str, str]] = {
     66: ("request", "invalid TReprise"),
     67: ("request", "invalid latitude"),
     68: ("request", "invalid longitude"),
-    69: ("auth", f"invalid Enseigne code; {_AUTH}"),
+    69: ("auth", "invalid Enseigne code"),
     70: ("not_found", "invalid Point Relais number"),
     71: ("request", "invalid point-of-sale nature (TypeActivite)"),
     74: ("request", "invalid language"),
@@ -71,9 +73,9 @@ STAT_TABLE: dict[int, tuple[str, str]] = {
     92: ("request", "recipient country differs from relay country, or prepaid balance insufficient"),
     93: ("no_points", "no sorting-plan result: relay unavailable or postcode unknown"),
     94: ("other", "parcel does not exist"),
-    95: ("auth", f"enseigne account not activated; {_AUTH}"),
-    96: ("auth", f"wrong enseigne type; {_AUTH}"),
-    97: ("auth", f"invalid security key; {_AUTH}"),
+    95: ("auth", "enseigne account not activated"),
+    96: ("auth", "wrong enseigne type"),
+    97: ("auth", "invalid security key"),
     98: ("other", "generic error hiding another one (production accounts): check the request parameters"),
     99: ("service", "generic service error: try again later"),
 }
@@ -81,8 +83,9 @@ STAT_TABLE: dict[int, tuple[str, str]] = {
 STAT_TABLE.update({code: ("other", "reserved tracing code") for code in range(84, 90)})
 
 
-def error_for_stat(stat: str) -> DirectoryError | None:
-    """None for ``STAT`` 0 (success); otherwise the typed error for that code."""
+def error_for_stat(stat: str, *, auth_hint: str = SETTINGS_HINT) -> DirectoryError | None:
+    """None for ``STAT`` 0 (success); otherwise the typed error for that code (a refused credential
+    says ``auth_hint``: which settings to check)."""
     text = stat.strip()
     if not text.isdigit():
         return coded_error(CARRIER, "other", text, f"unexpected STAT {text[:20]!r}")
@@ -90,4 +93,5 @@ def error_for_stat(stat: str) -> DirectoryError | None:
     if code == 0:
         return None
     category, meaning = STAT_TABLE.get(code, ("other", "not in Mondial Relay's published table"))
-    return coded_error(CARRIER, category, str(code), f"STAT {code}: {meaning}")
+    hint = f"; {auth_hint}" if category == "auth" else ""
+    return coded_error(CARRIER, category, str(code), f"STAT {code}: {meaning}{hint}")

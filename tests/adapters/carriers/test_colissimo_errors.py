@@ -103,7 +103,7 @@ async def test_wrong_credentials_are_an_auth_error_that_never_shows_the_password
     with pytest.raises(CarrierAuthFailed, match="errorCode 201") as caught:
         await ColissimoDirectory(settings, http).get("060567", "FR")
     assert "s3cr3t-wrong" not in str(caught.value)
-    assert "PORTSIDE_COLISSIMO_PASSWORD" in str(caught.value)
+    assert "check the settings account and password, or api_key" in str(caught.value)  # what the settings call them
 
 
 async def test_an_api_key_works_instead_of_account_and_password(http: HttpClient, colissimo_sandbox: Running) -> None:

@@ -72,7 +72,7 @@ async def test_a_wrong_private_key_is_an_auth_error_that_never_shows_the_key(
     with pytest.raises(CarrierAuthFailed, match="STAT 97") as caught:
         await MondialRelayDirectory(settings, http).get("005680", "FR")
     assert "WrongKey" not in str(caught.value) and "WrongKey" not in repr(caught.value)
-    assert "PORTSIDE_MONDIAL_RELAY_PRIVATE_KEY" in str(caught.value)
+    assert "check the settings enseigne and private_key" in str(caught.value)  # what the settings call them
 
 
 async def test_an_unknown_enseigne_is_an_auth_error(http: HttpClient, mr_sandbox: Running) -> None:
