@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 
 from portside.adapters.webhooks import sign, verify
 
@@ -38,3 +39,10 @@ def test_tampered_body_wrong_secret_or_old_timestamp_fail() -> None:
 def test_a_second_scheme_beside_v1_is_ignored_not_fatal() -> None:
     header = sign(SECRET, BODY, 1_790_000_000) + ",v0=deadbeef"
     assert verify(SECRET, BODY, header, now=1_790_000_000)
+
+
+def test_verify_checks_against_the_current_time_by_default() -> None:
+    """The documented call ``verify(secret, raw_body, header)`` works without ``now``."""
+    fresh = sign(SECRET, BODY, int(time.time()))
+    assert verify(SECRET, BODY, fresh)
+    assert not verify(SECRET, BODY, sign(SECRET, BODY, int(time.time()) - 3600))  # an hour old: a replay
