@@ -63,12 +63,30 @@ def read_error(response: HttpResponse, redact: Redact) -> tuple[str | None, str 
     return (redact(message)[:_MAX_TEXT] if message else None), code
 
 
+WRONG_URL = (
+    "the store's base_url may be wrong, or a proxy or firewall answered instead: check base_url, the operator's "
+    "instance address such as https://<name>-prod.mirakl.net (ask the marketplace for it)"
+)
+
+
+class NotMiraklAnswer(ChannelRejected):
+    """A refusal that did not come from Mirakl's API (an HTML page): the URL, not the key, is suspect."""
+
+
+def _is_html(response: HttpResponse) -> bool:
+    # Mirakl's API answers errors in JSON (or short text); an HTML page is a proxy, a login wall or another site.
+    return "html" in response.content_type or response.body.lstrip()[:1] == b"<"
+
+
 def error_for(response: HttpResponse, what: str, redact: Redact, shop_id: str | None) -> ChannelError:
     """The typed error for a non-2xx answer to ``what`` (e.g. ``"PUT /orders/{id}/ship"``). Never a 429 or
     a 5xx: the shared client raises on those (``channel_error`` turns that into ChannelUnavailable/OutcomeUnknown)."""
     message, code = read_error(response, redact)
     said = message or "no details given"
     status = response.status
+    if status in (401, 403) and _is_html(response):
+        reason = f"{what} was answered HTTP {status} with an HTML page, not by Mirakl's API: {WRONG_URL}"
+        return NotMiraklAnswer(reason, field_errors={"base_url": [WRONG_URL]})
     if status == 401:
         return ChannelAuthFailed(f"{AUTH_REJECTED} ({what}: HTTP 401, {said})")
     if status == 403:

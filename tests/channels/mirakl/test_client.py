@@ -11,7 +11,13 @@ import pytest
 from portside.channels.mirakl.problems import MiraklRejected
 from portside.channels.mirakl.settings import MiraklCredentials
 from portside.channels.registry import decode_config
-from portside.core.errors import ChannelAuthFailed, ChannelUnavailable, OutcomeUnknown, ValidationFailed
+from portside.core.errors import (
+    ChannelAuthFailed,
+    ChannelRejected,
+    ChannelUnavailable,
+    OutcomeUnknown,
+    ValidationFailed,
+)
 from tests.support.aioresponses_shim import aioresponses
 
 from .harness import API, KEY, make_store
@@ -131,6 +137,18 @@ async def test_a_refused_shop_says_to_check_the_shop_id(connect, mock_http) -> N
     mock_http.get(ORDERS, status=403, payload={"status": 403, "message": "Forbidden"})
     with pytest.raises(ChannelAuthFailed, match="shop 9 with this API key"):
         await connect(make_store(shop_id="9")).client.get("/orders")
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_a_refusal_that_is_not_from_mirakl_blames_the_url_not_the_key(connect, mock_http, status) -> None:
+    """A proxy or another site at base_url answers with an HTML page: the shop id and key are not the suspects."""
+    page = "<!DOCTYPE html><html><body>Access denied</body></html>"
+    mock_http.get(ORDERS, status=status, body=page, content_type="text/html")
+    with pytest.raises(ChannelRejected) as caught:
+        await connect(make_store(shop_id="9")).client.get("/orders")
+    assert not isinstance(caught.value, ChannelAuthFailed)
+    assert "base_url may be wrong" in str(caught.value) and "shop id" not in str(caught.value)
+    assert "base_url" in caught.value.field_errors
 
 
 async def test_the_key_never_shows_in_errors_or_logs(connect, mock_http, caplog) -> None:
