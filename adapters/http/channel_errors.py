@@ -16,7 +16,7 @@ def channel_error(exc: HttpError, *, what: str, marketplace: str, redact: Callab
     said = redact(str(exc))
     if isinstance(exc, HttpUnavailable):
         return ChannelUnavailable(
-            f"{marketplace} is unavailable ({said}); portside will retry.", retry_after=exc.retry_after
+            f"{marketplace} is unavailable: {said}; portside will retry.", retry_after=exc.retry_after
         )
     if isinstance(exc, HttpOutcomeUnknown):
         return OutcomeUnknown(f"{what}: no reliable answer from {marketplace} ({said}); it may have been applied.")

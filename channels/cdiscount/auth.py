@@ -98,7 +98,7 @@ class TokenProvider:
         except (HttpUnavailable, HttpOutcomeUnknown) as exc:
             retry_after = exc.retry_after if isinstance(exc, HttpUnavailable) else None
             raise ChannelUnavailable(
-                f"Octopia's token endpoint is unavailable ({self._redact(str(exc))})", retry_after=retry_after
+                f"Octopia's token endpoint is unavailable: {self._redact(str(exc))}", retry_after=retry_after
             ) from None
         except HttpError as exc:
             raise ChannelError(f"Octopia's token endpoint: {self._redact(str(exc))}") from None

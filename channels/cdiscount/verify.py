@@ -33,7 +33,8 @@ class CdiscountVerifier:
             await self._tokens.token()
         except ChannelUnavailable as exc:
             raise ChannelUnavailable(
-                f"Octopia could not be reached to check the credentials; try again in a few minutes ({exc})",
+                f"Octopia could not be reached to check the credentials: {str(exc).rstrip('. ')}. "
+                "Try again in a few minutes.",
                 retry_after=exc.retry_after,
             ) from None
         params = {"pageIndex": "1", "pageSize": "1", "salesChannelId": self._settings.sales_channel_id}

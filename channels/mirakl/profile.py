@@ -49,7 +49,7 @@ class LabelPattern(_Data, frozen=True):
         except re.error as exc:
             raise ValueError(f"pattern {self.pattern!r} is not a regular expression: {exc}") from None
         if "id" not in compiled.groupindex:
-            raise ValueError(f"pattern {self.pattern!r} needs a named group 'id', e.g. (?P<id>\\d+)")
+            raise ValueError("the pattern needs a named group called id, e.g. (?P<id>\\d+)")
 
 
 class RelayRule(_Data, frozen=True):

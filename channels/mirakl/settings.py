@@ -12,7 +12,7 @@ from msgspec import Meta
 from portside.core.model.masking import masked_repr, masked_rich_repr
 
 from .profile import MarketplaceProfile
-from .profiles import GENERIC, load_profile
+from .profiles import GENERIC, InvalidOverrides, UnknownProfile, load_profile, profile_names
 
 NonEmpty = Annotated[str, Meta(min_length=1)]
 
@@ -64,7 +64,15 @@ class MiraklSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_f
                 "base_url must be the operator's Mirakl URL, e.g. https://leroymerlin-prod.mirakl.net "
                 "(ask the marketplace for it; it cannot be derived from the marketplace's name)"
             )
-        self.marketplace()  # a bad profile name or override fails here, when the store is saved
+        # A bad profile name or override fails here, when the store is saved; each message starts with
+        # the field to fix (the edge reports it there) and quotes nothing the seller typed.
+        try:
+            self.marketplace()
+        except UnknownProfile:
+            shipped = ", ".join(profile_names())
+            raise ValueError(f"profile: not a shipped Mirakl profile; use one of: {shipped}") from None
+        except InvalidOverrides as exc:
+            raise ValueError(f"profile_overrides{exc.path}: {exc.what}") from None
 
     @property
     def instance(self) -> str:

@@ -25,8 +25,8 @@ class MiraklVerifier:
             await self._client.get("/orders", {"max": "1", "paginate": "true"})
         except ChannelUnavailable as exc:
             raise ChannelUnavailable(
-                f"{self._name} ({instance}) could not be reached to check the API key; try again in a few "
-                f"minutes ({exc})",
+                f"{self._name} at {instance} could not be reached to check the API key: {str(exc).rstrip('. ')}. "
+                "Try again in a few minutes.",
                 retry_after=exc.retry_after,
             ) from None
         except MiraklRejected as exc:

@@ -25,6 +25,31 @@ async def get_status_mapping(
     return StatusMapping(defaults=dict(defaults), overrides=dict(store.status_overrides))
 
 
+async def _refuse_unknown_statuses(
+    store_id: str, overrides: Mapping[str, OrderStatus], known: set[str], uow: UnitOfWorkFactory
+) -> None:
+    """A key the channel does not list is most likely a typo, which would silently map nothing: refuse
+    it, unless one of the store's orders carries it (a status the marketplace added, kept ``on_hold``
+    and flagged ``unmapped_status`` until it is mapped here)."""
+    unknown = {status for status in overrides if status not in known}
+    after = None
+    while unknown:
+        async with uow() as u:
+            batch = await u.orders.find(OrderQuery(store_ids=(store_id,), after=after, limit=_BATCH))
+        if not batch:
+            break
+        after = (batch[-1].modified_at, batch[-1].order.id)
+        unknown -= {record.order.channel_status for record in batch}
+    if unknown:
+        listed = ", ".join(sorted(known))
+        problems = {
+            f"overrides.{status}": f"not a status the channel sends nor one of the store's orders has; known: {listed}"
+            for status in sorted(unknown)
+        }
+        named = ", ".join(sorted(unknown))
+        raise ValidationFailed(f"unknown channel status(es): {named}; check the spelling", problems)
+
+
 async def set_status_mapping(
     store_id: str,
     overrides: Mapping[str, OrderStatus],
@@ -43,6 +68,8 @@ async def set_status_mapping(
         store = await u.stores.get(store_id)
         if store is None:
             raise NotFound("store", store_id)
+    await _refuse_unknown_statuses(store_id, overrides, set(defaults) | set(store.status_overrides), uow)
+    async with uow() as u:
         await u.stores.update(msgspec.structs.replace(store, status_overrides=dict(overrides)))
         await u.commit()
     changed = 0

@@ -137,9 +137,46 @@ def field_problems(
         try:
             msgspec.convert(data[f.encode_name], f.type, strict=strict)
         except msgspec.ValidationError as exc:
+            entries = _entry_problems(data[f.encode_name], f.type, where, strict)
+            if entries:
+                problems.update(entries)
+                continue
             path, message = problem_of(exc, where, f.type)
             problems[path] = message
     return problems
+
+
+def _entry_problems(value: object, kind: object, where: str, strict: bool) -> dict[str, str]:
+    """A mapping's bad entries, each named by its key (``overrides.SHIPPING``): msgspec's own path
+    stops at the mapping (``$.overrides[...]``), which would not say which entry to fix."""
+    while typing.get_origin(kind) is typing.Annotated:
+        kind = typing.get_args(kind)[0]
+    if typing.get_origin(kind) is not dict or not isinstance(value, Mapping):
+        return {}
+    value_type = typing.get_args(kind)[1]
+    problems: dict[str, str] = {}
+    for key, entry in value.items():
+        try:
+            msgspec.convert(entry, value_type, strict=strict)
+        except msgspec.ValidationError as exc:
+            path, message = problem_of(exc, f"{where}.{key}", value_type)
+            problems[path] = message
+    return problems
+
+
+# A rule across fields (``__post_init__``) names the field it is about first: "base_url must be …",
+# "profile: not a shipped profile …", "profile_overrides.acceptance: …". It is reported there.
+_NAMED = re.compile(r"^(?P<field>[a-z][a-z0-9_]*)(?P<rest>(?:\.\w+|\[\d+\])*)(?P<colon>:)? (?P<tail>.+)$", re.S)
+
+
+def _named_rule(path: str, message: str, prefix: str, kind: object) -> tuple[str, str]:
+    named = _NAMED.match(message)
+    if named is None or path != (prefix or "body") or not (isinstance(kind, type) and issubclass(kind, msgspec.Struct)):
+        return path, message
+    if named.group("field") not in {f.encode_name for f in msgspec.structs.fields(kind)}:
+        return path, message
+    where = _join(prefix, f".{named.group('field')}{named.group('rest')}")
+    return where, (_explain(named.group("tail"), None) if named.group("colon") else message)
 
 
 def convert_fields(
@@ -158,7 +195,8 @@ def convert_fields(
                 path, message = problem_of(exc, prefix, kind)
             else:
                 path, message = prefix or "body", _QUOTED.sub("the given value", str(exc))
-            problems = {path or "body": message}
+            path, message = _named_rule(path or "body", message, prefix, kind)
+            problems = {path: message}
         if secret:
             leaves = string_leaves(data)
             problems = {redact(k, leaves): redact(v, leaves) for k, v in problems.items()}

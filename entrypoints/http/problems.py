@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import uuid
 from collections.abc import Mapping
 
@@ -116,7 +117,10 @@ def from_exception(exc: BaseException, request: web.Request) -> web.Response:
             422, f"the marketplace refused it: {exc}", slug="channel-rejected", request=request, errors=errors
         )
     if isinstance(exc, ChannelError):
-        detail = f"the marketplace could not be reached or is busy ({exc}); retry later"
+        # The channel's message is already a sentence saying what happened; add the advice only if it has none.
+        said = str(exc).rstrip(". ")
+        advice = "" if re.search(r"\b(retry|try again)\b", said) else "; retry later"
+        detail = f"the marketplace could not be reached or is busy: {said}{advice}"
         return problem_response(
             503, detail, slug="channel-unavailable", request=request, headers=_retry_after(exc.retry_after)
         )

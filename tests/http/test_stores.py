@@ -115,7 +115,14 @@ async def test_status_mapping_read_and_replaced_remaps_stored_orders(
     order = (await alice.api.get("/v1/orders")).json["items"][0]
     assert order["status"] == "on_hold"
     bad = (await alice.api.put(url, json={"overrides": {"Pending": "teleported"}})).problem(422)
-    assert "overrides" in bad["errors"] and "awaiting_shipment" in bad["errors"]["overrides"]
+    assert "awaiting_shipment" in bad["errors"]["overrides.Pending"]  # the channel status whose value is wrong
+    typo = (await alice.api.put(url, json={"overrides": {"Pendng": "on_hold"}})).problem(422)
+    assert "Pendng" in typo["detail"] and "Pending" in typo["errors"]["overrides.Pendng"]  # the known ones
+    assert (await alice.api.get(url)).json["overrides"] == {"Pending": "on_hold"}  # nothing changed
+    # A status the channel does not list is accepted once an order carries it (the marketplace added it).
+    await import_orders(portside, plugin, store["id"], [make_order(store["id"], "A2", status="Brand-new")])
+    added = await alice.api.put(url, json={"overrides": {"Brand-new": "awaiting_shipment"}})
+    assert added.json["effective"]["Brand-new"] == "awaiting_shipment"
 
 
 async def test_sync_runs_in_the_background_and_reports(

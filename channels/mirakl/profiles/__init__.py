@@ -24,6 +24,16 @@ class UnknownProfile(ValueError):
     pass
 
 
+class InvalidOverrides(ValueError):
+    """A store's overrides make its profile invalid: ``what`` is wrong at ``path`` (``.acceptance``)."""
+
+    def __init__(self, name: str, error: str) -> None:
+        what, _, at = error.partition(" - at `$")
+        self.what, self.path = what, at.rstrip("`")
+        where = f" at profile_overrides{self.path}" if self.path else ""
+        super().__init__(f"Mirakl profile {name!r} with the store's overrides is invalid{where}: {what}")
+
+
 @cache
 def profile_names() -> tuple[str, ...]:
     """The shipped profiles, ``generic`` first."""
@@ -72,7 +82,7 @@ def _load(name: str, overrides_json: bytes) -> MarketplaceProfile:
     try:
         return msgspec.convert(profile_data(name, overrides), MarketplaceProfile)
     except msgspec.ValidationError as exc:
-        raise ValueError(f"Mirakl profile {name!r} with the store's overrides is invalid: {exc}") from None
+        raise InvalidOverrides(name, str(exc)) from None
 
 
-__all__ = ["GENERIC", "UnknownProfile", "load_profile", "merged", "profile_data", "profile_names"]
+__all__ = ["GENERIC", "InvalidOverrides", "UnknownProfile", "load_profile", "merged", "profile_data", "profile_names"]

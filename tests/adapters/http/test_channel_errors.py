@@ -20,7 +20,7 @@ def test_each_transport_failure_becomes_the_channel_error_that_says_whether_to_r
     assert isinstance(unavailable, ChannelUnavailable) and unavailable.retry_after == 30
     assert (
         str(unavailable)
-        == "Mirakl is unavailable (GET host/orders?key=***: HTTP 429, rate limited); portside will retry."
+        == "Mirakl is unavailable: GET host/orders?key=***: HTTP 429, rate limited; portside will retry."
     )
 
     unknown = channel_error(

@@ -75,10 +75,10 @@ def settings(**values: object) -> MiraklSettings:
 @pytest.mark.parametrize(
     ("values", "message"),
     [
-        ({"profile": "fnac"}, "unknown Mirakl profile 'fnac'; shipped profiles: generic"),
+        ({"profile": "fnac"}, "profile: not a shipped Mirakl profile; use one of: generic, "),
         ({"profile_overrides": {"acceptance": "sometimes"}}, "acceptance"),
         ({"profile_overrides": {"min_poll_interval_s": 10}}, "min_poll_interval_s"),
-        ({"profile_overrides": {"relay": {"label_patterns": [{"pattern": "(\\d+)"}]}}}, "named group 'id'"),
+        ({"profile_overrides": {"relay": {"label_patterns": [{"pattern": "(\\d+)"}]}}}, "named group called id"),
         ({"profile_overrides": {"relays": {}}}, "relays"),
         ({"base_url": "leroymerlin"}, "cannot be derived from the marketplace's name"),
         ({"shop_id": "abc"}, "shop_id"),
