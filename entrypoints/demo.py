@@ -4,6 +4,7 @@ the API and the scheduler."""
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -227,8 +228,9 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
 
 async def warn_overdue(app: Portside, threshold: timedelta) -> None:
     """The scheduler's acceptance-SLA pass, run once before the ready message: the sandboxes' orders left
-    waiting for weeks are warned about above it, not in the middle of the curl lines a user is reading."""
-    sla = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=threshold)
+    waiting for weeks are flagged above it, not in the middle of the curl lines a user is reading. They
+    are seeded history, not an incident: logged at INFO (later breaches are the scheduler's warnings)."""
+    sla = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=threshold, level=logging.INFO)
     app.observer.acceptance_overdue(sla.overdue, len(sla.newly_breached))
 
 

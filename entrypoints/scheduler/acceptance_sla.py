@@ -27,8 +27,10 @@ class SlaReport(msgspec.Struct, kw_only=True):
 
 
 async def check_acceptance_sla(
-    *, uow: UnitOfWorkFactory, clock: Clock, threshold: timedelta, page: int = 500
+    *, uow: UnitOfWorkFactory, clock: Clock, threshold: timedelta, page: int = 500, level: int = logging.WARNING
 ) -> SlaReport:
+    """Flag and log orders awaiting acceptance beyond ``threshold``. ``level``: the demo's seeded history
+    is logged at INFO (not an incident); a real breach is a WARNING."""
     now = clock.now()
     deadline = now - threshold
     report = SlaReport()
@@ -49,7 +51,7 @@ async def check_acceptance_sla(
             if not order.has_flag(OVERDUE_FLAG) and await _flag(uow, order.id, now):
                 report.newly_breached.append(order.id)
                 if len(report.newly_breached) <= LOGGED_PER_PASS:
-                    _warn(order, now, threshold)
+                    _warn(order, now, threshold, level)
         if len(records) < page:
             break
         last = records[-1]
@@ -57,7 +59,8 @@ async def check_acceptance_sla(
     report.overdue = len(seen)
     if len(report.newly_breached) > LOGGED_PER_PASS:
         # A backlog (first start, an outage) is one line, not a thousand: the metric has the count.
-        log.warning(
+        log.log(
+            level,
             "%d more orders have awaited acceptance longer than %.0f h; list them with "
             "GET /v1/orders?status=awaiting_acceptance",
             len(report.newly_breached) - LOGGED_PER_PASS,
@@ -66,8 +69,9 @@ async def check_acceptance_sla(
     return report
 
 
-def _warn(order: Order, now: datetime, threshold: timedelta) -> None:
-    log.warning(
+def _warn(order: Order, now: datetime, threshold: timedelta, level: int) -> None:
+    log.log(
+        level,
         "order %s (store %s, %s order %s) has awaited acceptance for %.0f h (threshold %.0f h): "
         "accept or refuse it before the marketplace cancels it",
         order.id,

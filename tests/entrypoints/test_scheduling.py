@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
 import msgspec
@@ -44,7 +45,7 @@ async def test_overdue_acceptances_are_flagged_counted_and_logged_once(caplog) -
     assert flagged is not None and flagged.order.has_flag(OVERDUE_FLAG)
     assert fresh is not None and not fresh.order.has_flag(OVERDUE_FLAG)
     warnings = [r for r in caplog.records if "awaited acceptance" in r.getMessage()]
-    assert len(warnings) == 1 and "OLD" in warnings[0].getMessage()
+    assert len(warnings) == 1 and "OLD" in warnings[0].getMessage() and warnings[0].levelname == "WARNING"
 
     metrics = Metrics()
     metrics.acceptance_overdue(first.overdue, len(first.newly_breached))
@@ -52,6 +53,24 @@ async def test_overdue_acceptances_are_flagged_counted_and_logged_once(caplog) -
     text = metrics.render()
     assert "portside_acceptance_overdue_orders 1.0" in text
     assert "portside_acceptance_sla_breaches_total 1.0" in text
+
+
+async def test_the_demos_seeded_backlog_is_logged_at_info(caplog) -> None:  # type: ignore[no-untyped-def]
+    """``portside demo`` flags its sandbox's weeks-old orders before the ready banner: not an incident."""
+    storage = MemoryStorage()
+    store = await add_store(storage)
+    order = make_order(store.id, "SEEDED", status="WaitingAcceptance", core_status=OrderStatus.awaiting_acceptance)
+    order = msgspec.structs.replace(order, placed_at=NOW - timedelta(hours=662))
+    async with storage() as u:
+        await u.orders.save_many([OrderRecord(order=order, content_hash=content_hash(order), modified_at=NOW)])
+        await u.commit()
+    caplog.set_level(logging.INFO)
+    report = await check_acceptance_sla(
+        uow=storage, clock=FixedClock(NOW), threshold=timedelta(hours=24), level=logging.INFO
+    )
+    assert report.newly_breached == [order.id]
+    logged = [r for r in caplog.records if "awaited acceptance" in r.getMessage()]
+    assert [r.levelname for r in logged] == ["INFO"]
 
 
 class SlowPollPlugin(FakeChannelPlugin):
