@@ -40,6 +40,11 @@ class ChannelPlugin(Protocol):
         """The ports for ``store``; credentials and settings are decoded with ``decode_config``."""
         ...
 
+    def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str | None:
+        """The marketplace seller (shop) a store with this configuration imports, as a stable string
+        (an account may not connect one twice); None if the channel cannot tell."""
+        ...
+
 
 def decode_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
     """Validate store credentials or settings, naming the bad field and never echoing values."""

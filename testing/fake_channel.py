@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import msgspec
 
@@ -207,6 +208,7 @@ class FakeCredentials(msgspec.Struct, frozen=True, kw_only=True):
 
 class FakeSettings(msgspec.Struct, frozen=True, kw_only=True):
     page_size: int = 100
+    seller: str | None = None  # the seller identity a test gives; None: every store is its own seller
 
 
 class FakeChannelPlugin:
@@ -221,6 +223,11 @@ class FakeChannelPlugin:
     def __init__(self) -> None:
         self.markets: dict[str, FakeMarketplace] = {}
         self.capabilities = FakeChannel(FakeMarketplace()).capabilities
+
+    def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str | None:
+        """The ``seller`` setting if a test gives one (each store still has its own fake marketplace)."""
+        seller = settings.get("seller")
+        return seller if isinstance(seller, str) else None
 
     def market(self, store_id: str) -> FakeMarketplace:
         return self.markets.setdefault(store_id, FakeMarketplace())

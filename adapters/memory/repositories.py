@@ -36,9 +36,22 @@ class _Repo:
 
 
 class MemoryStores(_Repo):
+    def _seller_taken(self, store: Store) -> bool:
+        # The Postgres unique index stores_seller_key: one key per account and channel.
+        return store.seller_key is not None and any(
+            s.id != store.id
+            and s.account_id == store.account_id
+            and s.channel == store.channel
+            and s.seller_key == store.seller_key
+            for s in self._t.stores.values()
+        )
+
     async def add(self, store: Store) -> None:
-        if store.id in self._t.stores:
-            raise Conflict(f"store {store.id} already exists")
+        if store.id in self._t.stores or self._seller_taken(store):
+            raise Conflict(
+                f"store {store.id} already exists, or another store of account {store.account_id} already "
+                f"connects the same {store.channel} seller"
+            )
         self._t.stores[store.id] = store
 
     async def get(self, store_id: str) -> Store | None:
@@ -47,6 +60,10 @@ class MemoryStores(_Repo):
     async def update(self, store: Store) -> None:
         if store.id not in self._t.stores:
             raise NotFound("store", store.id)
+        if self._seller_taken(store):
+            raise Conflict(
+                f"another store of account {store.account_id} already connects the same {store.channel} seller"
+            )
         self._t.stores[store.id] = store
 
     async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]:

@@ -7,6 +7,7 @@ from typing import Any
 import asyncpg
 import msgspec
 
+from portside.core.errors import Conflict
 from portside.core.model import Store
 
 from .cipher import Cipher, CipherError
@@ -15,6 +16,13 @@ from .session import Repository, Session
 _ENCODER = msgspec.json.Encoder()
 _DECODER = msgspec.json.Decoder(Store)
 _CREDENTIALS = msgspec.json.Decoder(dict[str, Any])
+
+
+def _taken(store: Store) -> str:
+    return (
+        f"store {store.id} already exists, or another store of account {store.account_id} already "
+        f"connects the same {store.channel} seller"
+    )
 
 
 class PostgresStores(Repository):
@@ -45,17 +53,30 @@ class PostgresStores(Repository):
     def _params(self, store: Store) -> tuple[Any, ...]:
         # The document never holds the secret: only the encrypted column does.
         doc = msgspec.structs.replace(store, credentials={})
-        return (store.id, store.account_id, store.channel, store.active, store.created_at, self._seal(store), doc)
+        return (
+            store.id,
+            store.account_id,
+            store.channel,
+            store.active,
+            store.created_at,
+            self._seal(store),
+            doc,
+            store.seller_key,
+        )
 
     async def add(self, store: Store) -> None:
-        await self._insert_new("store_add", "store", store.id, *self._params(store))
+        if await self._fetchval("store_add", *self._params(store)) is None:
+            raise Conflict(_taken(store))
 
     async def get(self, store_id: str) -> Store | None:
         row = await self._fetchrow("store_get", store_id)
         return None if row is None else self._open(row)
 
     async def update(self, store: Store) -> None:
-        await self._update_existing("store_update", "store", store.id, *self._params(store))
+        try:
+            await self._update_existing("store_update", "store", store.id, *self._params(store))
+        except asyncpg.UniqueViolationError:
+            raise Conflict(_taken(store)) from None
 
     async def find(self, *, account_id: str | None = None, active: bool | None = None) -> list[Store]:
         return [self._open(row) for row in await self._fetch("store_find", account_id, active)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 
@@ -94,6 +96,15 @@ class CdiscountPlugin:
 
     def __init__(self) -> None:
         self._states = StoreStates()
+
+    def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+        """The seller on one Octopia API and sales channel: the same seller id on another API (a test
+        platform, a sandbox) or another sales channel has other orders."""
+        seller = decode_config(CdiscountCredentials, credentials, "Cdiscount credentials").seller_id.strip()
+        decoded = decode_config(CdiscountSettings, settings, "Cdiscount settings")
+        url = urlsplit(decoded.api_base_url.strip())
+        api = f"{url.scheme.lower()}://{url.netloc.lower()}{url.path.rstrip('/')}"
+        return f"{api}|{decoded.sales_channel_id.strip().upper()}|{seller}"
 
     def connect(self, store: Store, deps: ChannelDeps) -> StoreConnection:
         """The store's Octopia client (tokens and rate limit shared with its bundle), for tools and tests."""

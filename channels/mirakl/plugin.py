@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from portside.channels.registry import ChannelDeps, decode_config
 from portside.core.model import OrderStatus, Store
@@ -100,6 +101,15 @@ class MiraklPlugin:
 
     def __init__(self) -> None:
         self._states = StoreStates()
+
+    def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
+        """The shop on the operator's instance. Without ``shop_id`` the API key picks the user's only
+        shop, so the key stands for it: a second key of that same shop is not recognised."""
+        decoded = decode_config(MiraklSettings, settings, "Mirakl settings")
+        shop = decoded.shop
+        if shop is None:
+            shop = "key:" + decode_config(MiraklCredentials, credentials, "Mirakl credentials").fingerprint()
+        return f"{decoded.instance.lower()}|{shop}"
 
     def connect(self, store: Store, deps: ChannelDeps) -> StoreConnection:
         """The store's Mirakl client (rate limit and carrier cache shared with its bundle), for tools and tests."""

@@ -31,6 +31,10 @@ class Store(msgspec.Struct, frozen=True, kw_only=True):
     sync_interval_s: int = 900
     active: bool = True
     created_at: datetime
+    # Which marketplace seller the store pulls orders of, as a digest of the channel's identity string
+    # (``ChannelConfig.store_identity``): one account cannot connect the same seller twice. None when
+    # the channel cannot tell, or for a pair connected before the rule (see ``update_store``).
+    seller_key: str | None = None
 
     def __post_init__(self) -> None:
         force_setattr(self, "created_at", require_utc(self.created_at, "created_at"))

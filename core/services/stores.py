@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
 import msgspec
 
-from ..errors import ChannelAuthFailed, ChannelRejected, ValidationFailed
+from ..errors import ChannelAuthFailed, ChannelRejected, Conflict, ValidationFailed
 from ..model import AcceptancePolicy, Store
 from ..model.masking import masked_repr, masked_rich_repr
-from ..ports import ChannelCapabilities, Clock, UnitOfWorkFactory
+from ..ports import ChannelCapabilities, Clock, UnitOfWork, UnitOfWorkFactory
 from .ids import new_id
 from .tenancy import owned_store
 from .validation import convert_fields, merge_patch, redact, string_leaves
@@ -29,6 +30,11 @@ class ChannelConfig(Protocol):
     def settings_type(self) -> type[msgspec.Struct]: ...
     @property
     def capabilities(self) -> ChannelCapabilities: ...
+
+    def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str | None:
+        """Which marketplace seller (shop) a store with this configuration pulls orders of, as a stable
+        string: two stores with the same identity would import the same orders. None: cannot tell."""
+        ...
 
 
 class StoreDraft(msgspec.Struct, frozen=True, kw_only=True):
@@ -96,6 +102,37 @@ async def _verified(store: Store, verify: Verify) -> None:
         raise ValidationFailed(f"the marketplace refused the store: {reason}", problems) from None
 
 
+def _seller_key(config: ChannelConfig, channel: str, store: Store) -> str | None:
+    """A digest of the channel's identity of the store's seller: the database holds no seller id in clear."""
+    try:
+        identity = config.store_identity(store.credentials, store.settings)
+    except ValidationFailed:  # a store saved under an older version of the channel's types
+        return None
+    if identity is None:
+        return None
+    return hashlib.sha256(f"{channel}\x1f{identity}".encode()).hexdigest()
+
+
+async def _holder(u: UnitOfWork, config: ChannelConfig, store: Store, key: str | None) -> Store | None:
+    """Another store of ``store``'s account connecting the same seller. Each store's key is worked out
+    again from its configuration, so stores saved before keys existed are found too."""
+    if key is None:
+        return None
+    for other in await u.stores.find(account_id=store.account_id):
+        if other.id != store.id and other.channel == store.channel and _seller_key(config, other.channel, other) == key:
+            return other
+    return None
+
+
+def _already_connected(holder: Store) -> Conflict:
+    state = "" if holder.active else ' (inactive: reactivate it with PATCH {"active": true})'
+    return Conflict(
+        f"store {holder.id} ({holder.name!r}) of this account already connects this {holder.channel} seller"
+        f"{state}; change that store (PATCH /v1/stores/{holder.id}) instead of connecting the seller twice, "
+        "which would import every order twice"
+    )
+
+
 def _config(channels: Mapping[str, ChannelConfig], name: str) -> ChannelConfig:
     config = channels.get(name)
     if config is None:
@@ -131,12 +168,36 @@ async def connect_store(
         sync_interval_s=_interval(config, draft.sync_interval_s),
         created_at=clock.now(),
     )
+    store = msgspec.structs.replace(store, seller_key=_seller_key(config, draft.channel, store))
+    async with uow() as u:  # before asking the channel: a duplicate is refused without a call
+        holder = await _holder(u, config, store, store.seller_key)
+    if holder is not None:
+        raise _already_connected(holder)
     await _verified(store, verify)
     async with uow() as u:
+        # Checked again in the writing transaction; two requests racing past both checks are
+        # stopped by the storage's unique seller key.
+        holder = await _holder(u, config, store, store.seller_key)
+        if holder is not None:
+            raise _already_connected(holder)
         await u.stores.add(store)
         await u.sync_leases.schedule(store.id, clock.now())
         await u.commit()
     return store
+
+
+async def _keyed(u: UnitOfWork, config: ChannelConfig, store: Store, updated: Store) -> Store:
+    """``updated`` with its seller key; Conflict if new credentials or settings point it at a seller
+    another store of the account connects."""
+    key = _seller_key(config, store.channel, updated)
+    holder = await _holder(u, config, updated, key)
+    if holder is not None:
+        if key != _seller_key(config, store.channel, store):
+            raise _already_connected(holder)
+        # Two stores connected to one seller before portside refused it: both keep working (the
+        # seller must deactivate one), and this one leaves the unique key to the other.
+        key = None
+    return msgspec.structs.replace(updated, seller_key=key)
 
 
 async def update_store(
@@ -172,9 +233,12 @@ async def update_store(
         else _interval(config, changes.sync_interval_s),
         active=store.active if changes.active is None else changes.active,
     )
+    async with uow() as u:  # before asking the channel: a refused change costs no call
+        updated = await _keyed(u, config, store, updated)
     if updated.active and (credentials != store.credentials or settings != store.settings):
         await _verified(updated, verify)
     async with uow() as u:
+        updated = await _keyed(u, config, store, updated)  # again, in the writing transaction
         await u.stores.update(updated)
         if updated.active and not store.active:
             await u.sync_leases.schedule(store.id, clock.now())

@@ -92,6 +92,34 @@ class StoreContract:
         got = await read(uow_factory, lambda u: u.stores.get("s1"))
         assert got is not None and got.name == "Boutique s1"
 
+    async def test_one_seller_key_per_account_and_channel(self, uow_factory: UnitOfWorkFactory) -> None:
+        await committed(uow_factory, lambda u: u.stores.add(make_store("s1", seller_key="k1")))
+        with pytest.raises(Conflict):
+            await committed(uow_factory, lambda u: u.stores.add(make_store("s2", seller_key="k1")))
+        # Another account, another channel, another key or no key at all: all allowed.
+        for store in (
+            make_store("s3", seller_key="k1", account_id="acct-2"),
+            make_store("s4", seller_key="k1", channel="other"),
+            make_store("s5", seller_key="k2"),
+            make_store("s6"),
+            make_store("s7"),
+        ):
+            async with uow_factory() as u:
+                await u.stores.add(store)
+                await u.commit()
+        stored = await read(uow_factory, lambda u: u.stores.find())
+        assert sorted(s.id for s in stored) == ["s1", "s3", "s4", "s5", "s6", "s7"]
+        assert next(s for s in stored if s.id == "s1").seller_key == "k1"
+
+    async def test_update_to_a_taken_seller_key_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
+        await committed(uow_factory, lambda u: u.stores.add(make_store("s1", seller_key="k1")))
+        await committed(uow_factory, lambda u: u.stores.add(make_store("s2", seller_key="k2")))
+        with pytest.raises(Conflict):
+            await committed(uow_factory, lambda u: u.stores.update(make_store("s2", seller_key="k1")))
+        got = await read(uow_factory, lambda u: u.stores.get("s2"))
+        assert got is not None and got.seller_key == "k2"
+        await committed(uow_factory, lambda u: u.stores.update(make_store("s1", seller_key="k1", name="Renamed")))
+
     async def test_update_replaces(self, uow_factory: UnitOfWorkFactory) -> None:
         await committed(uow_factory, lambda u: u.stores.add(make_store("s1")))
         changed = msgspec.structs.replace(

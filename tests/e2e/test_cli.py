@@ -57,7 +57,7 @@ async def octopia() -> AsyncIterator[RunningSandbox]:
 async def test_migrate_twice(pg_empty_dsn: str) -> None:
     first = await portside("migrate", env={"PORTSIDE_DATABASE_URL": pg_empty_dsn})
     second = await portside("migrate", env={"PORTSIDE_DATABASE_URL": pg_empty_dsn})
-    assert first.code == 0 and "applied 1 migration(s)" in first.out and "0001_initial.sql" in first.out
+    assert first.code == 0 and "applied 2 migration(s)" in first.out and "0002_store_seller_key.sql" in first.out
     assert second.code == 0 and "is up to date" in second.out
 
 

@@ -14,6 +14,7 @@ from portside.core.services.stores import StoreDraft
 from portside.entrypoints.commands import application, ready_schema, running
 from portside.entrypoints.demo import (
     ACCOUNT_ID,
+    SANDBOX_CREDENTIALS,
     DemoFacts,
     carriers_on_sandboxes,
     demo_state,
@@ -22,7 +23,6 @@ from portside.entrypoints.demo import (
     warn_overdue,
 )
 from portside.entrypoints.demo_text import print_ready
-from portside.entrypoints.sandboxes import mirakl_store_config
 from portside.entrypoints.scheduler import check_acceptance_sla
 
 from .service import fast_settings
@@ -44,8 +44,15 @@ async def run_once(dsn: str, data_dir: Path, key: str, *, user_store: bool = Fal
             quiet = await check_acceptance_sla(uow=app.uow, clock=app.clock, threshold=SLA)
             assert quiet.newly_breached == [] and quiet.overdue > 0
             if user_store:
-                credentials, settings = mirakl_store_config(boxes.mirakl)
-                draft = StoreDraft(channel="mirakl", name="My store", credentials=credentials, settings=settings)
+                # The demo's Cdiscount seller on another sales channel: another seller, on the same sandbox.
+                octopia = boxes.cdiscount
+                settings = {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url}
+                draft = StoreDraft(
+                    channel="cdiscount",
+                    name="My store",
+                    credentials=SANDBOX_CREDENTIALS,
+                    settings={**settings, "sales_channel_id": "CDISBE"},
+                )
                 await app.connect_store(ACCOUNT_ID, draft)
             async with app.uow() as u:
                 active = {s.name for s in await u.stores.find(account_id=ACCOUNT_ID) if s.active}

@@ -82,11 +82,11 @@ async def test_two_workers_share_stores_and_deliver_once(pg_dsn: str, octopia) -
         await wait_until(lambda: _true(all(w.said("worker w") for w, _ in workers)))
         async with running(settings) as container:
             app = await application(container)
-            account = await app.create_account("two workers")
             urls = {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url}
+            # One account each: an account connects the sandbox's one seller once; separate tenants may share it.
             stores = [
                 await app.connect_store(
-                    account.id,
+                    (await app.create_account(f"two workers {i}")).id,
                     StoreDraft(channel="cdiscount", name=f"s{i}", credentials=SANDBOX_CREDENTIALS, settings=urls),
                 )
                 for i in range(STORES)

@@ -83,3 +83,54 @@ async def test_connect_cdiscount_store_good_and_bad_credentials(
     assert created.status == 201, created.body
     assert created.json["settings"]["api_base_url"] == octopia.api_base_url
     assert "sandbox-secret" not in created.body.decode()
+
+
+async def test_one_account_cannot_connect_the_same_seller_twice(
+    octopia: RunningSandbox, cdiscount_api: tuple[Api, Portside]
+) -> None:
+    anonymous, app = cdiscount_api
+    seller = await make_tenant(app, anonymous, "Vendeur Cdiscount")
+    first = await seller.api.post("/v1/stores", json=body(octopia))
+    assert first.status == 201, first.body
+    first_id = first.json["id"]
+    # The same seller on the same API, spelled a little differently, is the same seller.
+    again = body(octopia, seller_id=" 123456 ", client_id="another-client")
+    again["settings"]["api_base_url"] = octopia.api_base_url + "/"
+    refused = await seller.api.post("/v1/stores", json={**again, "name": "Doublon"})
+    problem = refused.problem(409)
+    assert first_id in problem["detail"] and "Boutique Cdiscount" in problem["detail"]
+    assert "123456" not in problem["detail"]
+    async with app.uow() as u:
+        assert [s.id for s in await u.stores.find()] == [first_id]
+    # Deactivated, it still holds the seller (its orders are kept): reactivate it instead.
+    assert (await seller.api.delete(f"/v1/stores/{first_id}")).status == 200
+    inactive = (await seller.api.post("/v1/stores", json=body(octopia))).problem(409)
+    assert first_id in inactive["detail"] and "reactivate" in inactive["detail"]
+    # Another account is another tenant: it may connect the same seller.
+    other = await make_tenant(app, anonymous, "Autre compte")
+    assert (await other.api.post("/v1/stores", json=body(octopia))).status == 201
+
+
+async def test_changing_a_store_to_another_stores_seller_is_refused(
+    octopia: RunningSandbox, cdiscount_api: tuple[Api, Portside]
+) -> None:
+    anonymous, app = cdiscount_api
+    seller = await make_tenant(app, anonymous, "Vendeur Cdiscount")
+    first = await seller.api.post("/v1/stores", json=body(octopia))
+    assert first.status == 201, first.body
+    second_octopia = await start_sandbox(SandboxConfig(orders=1))
+    try:
+        second = await seller.api.post("/v1/stores", json={**body(second_octopia), "name": "Seconde"})
+        assert second.status == 201, second.body  # same seller id on another API: another seller
+        second_id = second.json["id"]
+        patch = {"settings": {"auth_url": octopia.auth_url, "api_base_url": octopia.api_base_url}}
+        problem = (await seller.api.patch(f"/v1/stores/{second_id}", json=patch)).problem(409)
+        assert first.json["id"] in problem["detail"]
+        async with app.uow() as u:
+            kept = await u.stores.get(second_id)
+        assert kept is not None and kept.settings["api_base_url"] == second_octopia.api_base_url
+        # Changes that keep the store's own seller are fine.
+        renamed = await seller.api.patch(f"/v1/stores/{second_id}", json={"name": "Renommée"})
+        assert renamed.status == 200, renamed.body
+    finally:
+        await second_octopia.close()

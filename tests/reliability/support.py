@@ -231,8 +231,11 @@ class Operator:
     pool: asyncpg.Pool
     account_id: str
 
-    async def connect(self, sandbox: RunningSandbox, name: str, **settings: Any) -> Store:
-        return await self.app.connect_store(self.account_id, StoreDraft(**sandbox_draft(sandbox, name, **settings)))
+    async def connect(self, sandbox: RunningSandbox, name: str, *, own_account: bool = False, **settings: Any) -> Store:
+        """A store on ``sandbox``. ``own_account``: in an account of its own, so that several stores may
+        pull the sandbox's one seller (an account connects a seller once; separate tenants may share one)."""
+        account_id = (await self.app.create_account(name)).id if own_account else self.account_id
+        return await self.app.connect_store(account_id, StoreDraft(**sandbox_draft(sandbox, name, **settings)))
 
     async def count(self, sql: str, *args: Any) -> int:
         return int(await self.pool.fetchval(sql, *args))

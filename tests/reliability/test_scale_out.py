@@ -36,7 +36,7 @@ async def test_three_workers_share_many_stores_one_at_a_time(env: dict[str, str]
     sandbox = await start_sandbox(SandboxConfig(seed=31, orders=size(60, 120), token_cap_per_hour=100_000))
     try:
         async with operator(env) as op, fleet(env, logs) as procs:
-            stores = [await op.connect(sandbox, f"shop {i}") for i in range(stores_n)]
+            stores = [await op.connect(sandbox, f"shop {i}", own_account=True) for i in range(stores_n)]
             for i in range(WORKERS):
                 await procs.start("worker", name=f"w{i}", env={"PORTSIDE_WORKER_ID": f"w{i}"})
 

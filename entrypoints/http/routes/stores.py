@@ -118,9 +118,11 @@ def operations() -> list[Operation]:
                 )
             },
             description="Checks the credentials with the marketplace before saving; a refusal is a 422 "
-            "carrying the marketplace's reason. Credentials are encrypted at rest and never returned.",
+            "carrying the marketplace's reason. Credentials are encrypted at rest and never returned. A seller "
+            "(Cdiscount: seller id on one API and sales channel; Mirakl: shop on one operator instance) this "
+            "account already connects, in an active or inactive store, is a 409 naming that store.",
             body=Body(StoreCreate),
-            problems=(503,),
+            problems=(409, 503),
         ),
         Operation(
             "GET", "/v1/stores", list_stores, "listStores", "List stores", "stores", {200: Reply("stores", StoreList)}
@@ -135,9 +137,10 @@ def operations() -> list[Operation]:
             "stores",
             one,
             description="Name, credentials, settings (carrier and delivery-mode overrides live there), acceptance "
-            "policy, sync interval, active. New credentials or settings are checked with the marketplace first.",
+            "policy, sync interval, active. New credentials or settings are checked with the marketplace first; "
+            "pointing the store at a seller another store of the account connects is a 409 naming that store.",
             body=Body(StorePatch),
-            problems=(503,),
+            problems=(409, 503),
         ),
         Operation(
             "DELETE",
