@@ -129,6 +129,8 @@ class MemoryOrders(_Repo):
                 order.pickup_point is None or order.pickup_point.carrier != query.pickup_carrier
             ):
                 return False
+            if query.skus is not None and not any(line.sku in query.skus for line in order.lines):
+                return False
             return query.after is None or (record.modified_at, order.id) > query.after
 
         matching = sorted(filter(keep, self._t.orders.values()), key=lambda r: (r.modified_at, r.order.id))
@@ -184,6 +186,13 @@ class MemoryCatalog(_Repo):
     async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]:
         found = (self._t.catalog.get((account_id, sku)) for sku in skus)
         return {p.sku: p for p in found if p is not None}
+
+    async def find(self, account_id: str, *, after: str | None = None, limit: int = 100) -> list[Product]:
+        skus = sorted(sku for acct, sku in self._t.catalog if acct == account_id and (after is None or sku > after))
+        return [self._t.catalog[(account_id, sku)] for sku in skus[:limit]]
+
+    async def delete(self, account_id: str, sku: str) -> bool:
+        return self._t.catalog.pop((account_id, sku), None) is not None
 
 
 class MemoryCursors(_Repo):

@@ -117,6 +117,7 @@ class PostgresOrders(Repository):
             after_at,
             after_id,
             query.limit,
+            None if query.skus is None else list(query.skus),
         )
         return _records(rows)
 

@@ -66,3 +66,9 @@ class PostgresCatalog(Repository):
     async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]:
         products = (_PRODUCT.decode(row[0]) for row in await self._fetch("product_get_many", account_id, skus))
         return {product.sku: product for product in products}
+
+    async def find(self, account_id: str, *, after: str | None = None, limit: int = 100) -> list[Product]:
+        return [_PRODUCT.decode(row[0]) for row in await self._fetch("product_find", account_id, after, limit)]
+
+    async def delete(self, account_id: str, sku: str) -> bool:
+        return await self._fetchval("product_delete", account_id, sku) is not None

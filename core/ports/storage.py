@@ -44,6 +44,7 @@ class OrderQuery(msgspec.Struct, frozen=True, kw_only=True):
     statuses: tuple[OrderStatus, ...] | None = None
     modified_since: datetime | None = None
     pickup_carrier: str | None = None
+    skus: tuple[str, ...] | None = None  # orders with at least one line of one of these SKUs
     # Keyset: orders strictly after this (modified_at, id) in that order.
     after: tuple[datetime, str] | None = None
     limit: int = 100
@@ -117,6 +118,13 @@ class ShipmentRepository(Protocol):
 class CatalogRepository(Protocol):
     async def upsert_many(self, account_id: str, products: list[Product]) -> None: ...
     async def get_many(self, account_id: str, skus: list[str]) -> dict[str, Product]: ...
+    async def find(self, account_id: str, *, after: str | None = None, limit: int = 100) -> list[Product]:
+        """The account's products by SKU (code point order), those after ``after`` only."""
+        ...
+
+    async def delete(self, account_id: str, sku: str) -> bool:
+        """Remove one product; False if the account had none with this SKU."""
+        ...
 
 
 class CursorRepository(Protocol):

@@ -21,7 +21,7 @@ from .carrier_settings import (
     masked,
     put_carrier_settings,
 )
-from .catalog import enrich_from_catalog, upsert_products
+from .catalog import OPEN_STATUSES, enrich_from_catalog, reenrich_open_orders, upsert_products
 from .catalog_import import CatalogImport, ImportReport, RejectedRow
 from .confirm_shipment import ShipmentRequest, confirm_shipment
 from .dispatch_outbox import DispatchReport, OutboxHandler, Outcome, RelaySettings, dispatch_outbox, retry_dead
@@ -45,6 +45,7 @@ from .validation import convert_fields
 from .webhooks import check_url, subscribe, unsubscribe
 
 __all__ = [
+    "OPEN_STATUSES",
     "AcceptanceHandler",
     "CachedDirectory",
     "CarrierConfig",
@@ -108,6 +109,7 @@ __all__ = [
     "publish_events",
     "put_carrier_settings",
     "reconcile",
+    "reenrich_open_orders",
     "resolve_status",
     "retry_dead",
     "retry_notification",

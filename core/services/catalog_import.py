@@ -8,7 +8,8 @@ from __future__ import annotations
 import msgspec
 
 from ..model import Product
-from ..ports import UnitOfWorkFactory
+from ..ports import Clock, UnitOfWorkFactory
+from .catalog import reenrich_open_orders
 
 
 class RejectedRow(msgspec.Struct, frozen=True, kw_only=True):
@@ -21,15 +22,30 @@ class ImportReport(msgspec.Struct, kw_only=True):
     rejected: list[RejectedRow] = []
     rejected_count: int = 0  # every rejected row; ``rejected`` keeps the first ones only
     truncated: bool = False
+    orders_enriched: int = 0  # open orders filled from the imported products (``reenrich_open_orders``)
 
 
 class CatalogImport:
     """Feed each row's product with ``add`` (or its problems with ``reject``); products are upserted
-    every ``batch`` SKUs and at ``finish``."""
+    every ``batch`` SKUs and at ``finish``. The account's open orders with lines of the imported SKUs are
+    filled from the catalog at ``finish`` (every ``reenrich_every`` SKUs on a long import, so memory stays
+    bounded)."""
 
-    def __init__(self, account_id: str, *, uow: UnitOfWorkFactory, batch: int = 500, keep_rejected: int = 1000) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        *,
+        uow: UnitOfWorkFactory,
+        clock: Clock,
+        batch: int = 500,
+        keep_rejected: int = 1000,
+        reenrich_every: int = 50_000,
+    ) -> None:
         self._account_id = account_id
         self._uow = uow
+        self._clock = clock
+        self._reenrich_every = reenrich_every
+        self._stored: set[str] = set()  # SKUs stored since the open orders were last filled
         self._batch = batch
         self._keep = keep_rejected
         self._pending: dict[str, Product] = {}  # by SKU: a SKU twice in one batch keeps the later row
@@ -58,8 +74,18 @@ class CatalogImport:
             await u.catalog.upsert_many(self._account_id, products)
             await u.commit()
         self.report.accepted += self._pending_rows
+        self._stored.update(self._pending)
         self._pending, self._pending_rows = {}, 0
+        if len(self._stored) >= self._reenrich_every:
+            await self._reenrich()
+
+    async def _reenrich(self) -> None:
+        skus, self._stored = self._stored, set()
+        self.report.orders_enriched += await reenrich_open_orders(
+            self._account_id, skus, uow=self._uow, clock=self._clock
+        )
 
     async def finish(self) -> ImportReport:
         await self._flush()
+        await self._reenrich()
         return self.report

@@ -162,6 +162,21 @@ class OrderContract:
         assert await _find(uow_factory, store_ids=["s1"], statuses=["awaiting_shipment"]) == ["A"]
         assert await _find(uow_factory, limit=2) == ["A", "B"]
 
+    async def test_find_by_line_skus(self, uow_factory: UnitOfWorkFactory) -> None:
+        await _save(
+            uow_factory,
+            make_record(make_order("s1", "A", lines=2, skus=("MUG", "CUP")), modified_at=at(0)),
+            make_record(make_order("s1", "B", skus=("PLATE",)), modified_at=at(1)),
+            make_record(make_order("s2", "C", skus=("CUP",)), modified_at=at(2)),
+            make_record(make_order("s2", "D", skus=("MUG-2",)), modified_at=at(3)),
+        )
+        assert await _find(uow_factory, skus=["CUP"]) == ["A", "C"]
+        assert await _find(uow_factory, skus=["MUG", "PLATE"]) == ["A", "B"]  # exact SKUs, not prefixes
+        assert await _find(uow_factory, skus=["CUP"], store_ids=["s2"]) == ["C"]
+        assert await _find(uow_factory, skus=["NONE"]) == []
+        assert await _find(uow_factory, skus=[]) == []
+        assert await _find(uow_factory, skus=["CUP"], statuses=["shipped"]) == []
+
     async def test_list_flagged(self, uow_factory: UnitOfWorkFactory) -> None:
         unmapped = OrderFlag.unmapped_status.value
 

@@ -1,4 +1,5 @@
-"""Contract: shipments, the catalog and the activity log round-trip and list in a stable order."""
+"""Contract: shipments, the catalog and the activity log round-trip and list in a stable order; a catalog
+change fills the open orders stored before it."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from portside.core.model import (
     LineOption,
     NotificationState,
     NotificationStatus,
+    OrderFlag,
+    OrderStatus,
     Product,
     Weight,
     order_id_for,
 )
-from portside.core.ports import UnitOfWorkFactory
+from portside.core.ports import OrderRecord, UnitOfWorkFactory
+from portside.core.services.catalog import reenrich_open_orders
+from portside.testing.clock import FixedClock
+from portside.testing.orders import make_order
 
-from ._support import at, committed, make_activity, make_shipment, read
+from ._support import at, committed, make_activity, make_record, make_shipment, make_store, read
 
 ORDER_1 = order_id_for("store-1", "CD-1")
 ORDER_2 = order_id_for("store-1", "CD-2")
@@ -116,6 +122,77 @@ class CatalogContract:
         await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-1", [_product("A", 1), _product("A", 2)]))
         assert await read(uow_factory, lambda u: u.catalog.get_many("acct-1", ["A"])) == {"A": _product("A", 2)}
         await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-1", []))
+
+    async def test_find_pages_by_sku_per_account(self, uow_factory: UnitOfWorkFactory) -> None:
+        skus = ["b", "A", "a-2", "a", "Z", "é"]
+        await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-1", [_product(s) for s in skus]))
+        await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-2", [_product("other")]))
+        every = await read(uow_factory, lambda u: u.catalog.find("acct-1", limit=100))
+        assert [p.sku for p in every] == sorted(skus)  # code point order
+        assert every[0] == _product("A")
+        seen: list[str] = []
+        after: str | None = None
+        while True:
+            async with uow_factory() as u:
+                page = await u.catalog.find("acct-1", after=after, limit=2)
+            if not page:
+                break
+            seen += [p.sku for p in page]
+            after = page[-1].sku
+        assert seen == sorted(skus)
+        assert await read(uow_factory, lambda u: u.catalog.find("acct-3")) == []
+
+    async def test_delete_removes_one_product_of_one_account(self, uow_factory: UnitOfWorkFactory) -> None:
+        await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-1", [_product("A"), _product("B")]))
+        await committed(uow_factory, lambda u: u.catalog.upsert_many("acct-2", [_product("A")]))
+        async with uow_factory() as u:
+            assert await u.catalog.delete("acct-1", "A") is True
+            assert await u.catalog.delete("acct-1", "A") is False
+            assert await u.catalog.delete("acct-1", "C") is False
+            await u.commit()
+        assert await read(uow_factory, lambda u: u.catalog.get_many("acct-1", ["A", "B"])) == {"B": _product("B")}
+        assert await read(uow_factory, lambda u: u.catalog.get_many("acct-2", ["A"])) == {"A": _product("A")}
+
+    async def test_a_catalog_change_fills_the_accounts_open_orders(self, uow_factory: UnitOfWorkFactory) -> None:
+        def stored(
+            store_id: str, channel_id: str, *skus: str, status: OrderStatus = OrderStatus.awaiting_shipment
+        ) -> OrderRecord:
+            order = make_order(store_id, channel_id, lines=len(skus), skus=skus, core_status=status)
+            order = msgspec.structs.replace(order, flags=(OrderFlag.unknown_sku,))
+            return make_record(order, modified_at=at(0), content_hash=b"wire-" + channel_id.encode())
+
+        records = [
+            stored("s1", "OPEN", "MUG"),
+            stored("s1", "HALF", "MUG", "CUP"),  # CUP stays unknown
+            stored("s1", "SHIPPED", "MUG", status=OrderStatus.shipped),
+            stored("s1", "OTHER-SKU", "PLATE"),
+            stored("s2", "OTHER-ACCOUNT", "MUG"),
+        ]
+        async with uow_factory() as u:
+            await u.stores.add(make_store("s1", account_id="acct-1"))
+            await u.stores.add(make_store("s2", account_id="acct-2"))
+            await u.orders.save_many(records)
+            await u.catalog.upsert_many("acct-1", [_product("MUG", grams=450)])
+            await u.commit()
+        clock = FixedClock(at(5))
+        assert await reenrich_open_orders("acct-1", ["MUG"], uow=uow_factory, clock=clock, page=1) == 2
+        ids = {r.order.channel_order_id: r.order.id for r in records}
+        after = await read(uow_factory, lambda u: u.orders.get_many(list(ids.values())))
+        by_channel_id: dict[str, OrderRecord] = {r.order.channel_order_id: r for r in after.values()}
+        filled = by_channel_id["OPEN"]
+        assert filled.order.lines[0].weight == Weight(grams=450)
+        assert filled.order.lines[0].stock_location == "A-01-3"
+        assert filled.order.total_weight is not None and OrderFlag.unknown_sku not in filled.order.flags
+        assert filled.modified_at == at(5) and filled.content_hash == b"wire-OPEN"  # still the marketplace's
+        half = by_channel_id["HALF"].order
+        assert half.lines[0].weight == Weight(grams=450) and half.lines[1].weight is None
+        assert OrderFlag.unknown_sku in half.flags and half.total_weight is None
+        for untouched in ("SHIPPED", "OTHER-SKU", "OTHER-ACCOUNT"):
+            original = next(r for r in records if r.order.channel_order_id == untouched)
+            assert by_channel_id[untouched] == original, untouched
+        clock.at = at(9)  # nothing left to fill: nothing written again
+        assert await reenrich_open_orders("acct-1", ["MUG"], uow=uow_factory, clock=clock) == 0
+        assert await reenrich_open_orders("acct-1", [], uow=uow_factory, clock=clock) == 0
 
 
 class ActivityContract:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import json
 
+from portside.core.model import OrderStatus
 from portside.entrypoints.application import Portside
+from portside.testing.fake_channel import FakeChannelPlugin
+from portside.testing.orders import make_order
 
-from .support import Tenant
+from .support import Tenant, connect_store, import_orders
+
+NDJSON = "application/x-ndjson"
 
 
 async def stored(portside: Portside, tenant: Tenant, skus: list[str]) -> dict[str, object]:
@@ -82,5 +87,90 @@ async def test_bulk_streams_many_rows_in_batches(alice: Tenant, portside: Portsi
     answer = await alice.api.post(
         "/v1/catalog/products:bulk", data=lines.encode(), headers={"Content-Type": "application/x-ndjson"}
     )
-    assert answer.json == {"accepted": 1200, "rejected": [], "rejected_count": 0, "truncated": False}
+    assert answer.json == {
+        "accepted": 1200,
+        "rejected": [],
+        "rejected_count": 0,
+        "truncated": False,
+        "orders_enriched": 0,
+    }
     assert len(await stored(portside, alice, [f"SKU-{i:05d}" for i in range(1200)])) == 1200
+
+
+async def test_products_list_in_pages_and_delete(alice: Tenant, bob: Tenant) -> None:
+    skus = [f"SKU-{i:02d}" for i in range(7)]
+    for sku in reversed(skus):
+        assert (await alice.api.put(f"/v1/catalog/products/{sku}", json={"weight_g": 10})).status == 200
+    await bob.api.put("/v1/catalog/products/BOB-ONLY", json={})
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, object] = {"limit": 3} if cursor is None else {"limit": 3, "cursor": cursor}
+        page = await alice.api.get("/v1/catalog/products", params=params)
+        assert page.status == 200, page.body
+        seen += [p["sku"] for p in page.json["items"]]
+        cursor = page.json["next_cursor"]
+        if cursor is None:
+            break
+    assert seen == skus  # by SKU, every one once, never another account's
+    for bad in ("%%%", "T1JERVI", seen[0]):  # not base64, not a products cursor, a bare SKU
+        (await alice.api.get("/v1/catalog/products", params={"cursor": bad})).problem(422)
+    deleted = await alice.api.delete("/v1/catalog/products/SKU-03")
+    assert deleted.status == 200 and deleted.json["sku"] == "SKU-03" and deleted.json["weight_g"] == 10
+    (await alice.api.get("/v1/catalog/products/SKU-03")).problem(404)
+    (await alice.api.delete("/v1/catalog/products/SKU-03")).problem(404)
+    (await alice.api.delete("/v1/catalog/products/BOB-ONLY")).problem(404)  # per account
+    assert (await bob.api.get("/v1/catalog/products/BOB-ONLY")).status == 200
+    listed = (await alice.api.get("/v1/catalog/products")).json
+    assert [p["sku"] for p in listed["items"]] == [s for s in skus if s != "SKU-03"] and listed["next_cursor"] is None
+
+
+async def test_catalog_data_sent_after_the_import_fills_the_open_orders(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    store = await connect_store(alice)
+    orders = [
+        make_order(store["id"], "CD-1", skus=("MUG",)),
+        make_order(store["id"], "CD-2", skus=("TEE",)),
+        make_order(store["id"], "CD-3", skus=("MUG",), core_status=OrderStatus.cancelled, status="Cancelled"),
+    ]
+    await import_orders(portside, plugin, store["id"], orders)
+
+    async def line(channel_id: str) -> tuple[int | None, list[str]]:
+        found = (await alice.api.get("/v1/orders", params={"limit": 50})).json["items"]
+        order = next(o for o in found if o["channel_order_id"] == channel_id)
+        return order["lines"][0]["weight_g"], order["flags"]
+
+    assert await line("CD-1") == (None, ["unknown_sku"])
+    # A re-sync of unchanged orders does not touch them: the catalog change itself must.
+    assert (await alice.api.put("/v1/catalog/products/MUG", json={"weight_g": 450})).status == 200
+    assert await line("CD-1") == (450, [])
+    assert (await line("CD-3"))[0] is None  # cancelled: left as it was
+    report = await alice.api.post(
+        "/v1/catalog/products:bulk", data='{"sku": "TEE", "weight_g": 120}\n', headers={"Content-Type": NDJSON}
+    )
+    assert report.json["orders_enriched"] == 1
+    assert await line("CD-2") == (120, [])
+    await import_orders(portside, plugin, store["id"], [])  # a later sync keeps what the catalog gave
+    assert await line("CD-1") == (450, [])
+
+
+async def test_a_late_product_lets_the_known_skus_policy_accept(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    store = await connect_store(alice, acceptance_policy="auto_known_skus")
+    waiting = make_order(
+        store["id"], "CD-9", skus=("BOWL",), core_status=OrderStatus.awaiting_acceptance, status="WaitingAcceptance"
+    )
+    await import_orders(portside, plugin, store["id"], [waiting])
+
+    async def decisions() -> list[object]:
+        async with portside.uow() as u:
+            return list(await u.outbox.find(subject_id=waiting.id))
+
+    assert await decisions() == []  # BOWL unknown: left for the seller
+    assert (await alice.api.put("/v1/catalog/products/BOWL", json={"weight_g": 300})).status == 200
+    queued = await decisions()
+    assert len(queued) == 1 and queued[0].kind == "acceptance"  # type: ignore[attr-defined]
+    assert (await alice.api.put("/v1/catalog/products/BOWL", json={"weight_g": 310})).status == 200
+    assert len(await decisions()) == 1  # one decision per order

@@ -7,3 +7,13 @@ ON CONFLICT (account_id, sku) DO UPDATE SET doc = EXCLUDED.doc;
 
 -- name: product_get_many
 SELECT doc::text FROM portside.products WHERE account_id = $1 AND sku = ANY($2::text[]);
+
+-- name: product_find
+-- Code point order (COLLATE "C"), whatever the database's collation: the keyset compares the same way.
+SELECT doc::text FROM portside.products
+WHERE account_id = $1 AND ($2::text IS NULL OR sku COLLATE "C" > $2)
+ORDER BY sku COLLATE "C"
+LIMIT $3;
+
+-- name: product_delete
+DELETE FROM portside.products WHERE account_id = $1 AND sku = $2 RETURNING sku;

@@ -70,6 +70,9 @@ WHERE ($1::text[] IS NULL OR store_id = ANY($1))
   AND ($3::timestamptz IS NULL OR modified_at >= $3)
   AND ($4::text IS NULL OR pickup_carrier = $4)
   AND ($5::timestamptz IS NULL OR (modified_at, id) > ($5, $6::uuid))
+  AND ($8::text[] IS NULL OR EXISTS (
+      SELECT 1 FROM json_array_elements(doc->'lines') AS line WHERE line->>'sku' = ANY($8)
+  ))
 ORDER BY modified_at, id
 LIMIT $7;
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+
 import msgspec
 from aiohttp import web
 
@@ -11,12 +14,21 @@ from portside.core.services.catalog import upsert_products
 from portside.core.services.catalog_import import CatalogImport, ImportReport
 
 from ..bulk import LineTooLong, csv_records, json_lines, row_from_csv
-from ..decoding import nul_fields, read_json
+from ..decoding import nul_fields, read_json, read_query
 from ..problems import ApiProblem
 from ..project import project
 from ..respond import json_response
 from ..routing import Body, Operation, Reply
-from ..schemas.catalog import OptionRow, ProductFields, ProductJson, ProductRow, product_of, product_of_row
+from ..schemas.catalog import (
+    OptionRow,
+    ProductFields,
+    ProductJson,
+    ProductList,
+    ProductQueryParams,
+    ProductRow,
+    product_of,
+    product_of_row,
+)
 from ..state import PORTSIDE, SETTINGS, account_id
 
 NDJSON = "application/x-ndjson"
@@ -39,8 +51,49 @@ async def put_product(request: web.Request) -> web.Response:
         product = product_of(sku, body)
     except ValueError as exc:
         raise ApiProblem(422, str(exc), slug="validation", errors={"sku": str(exc)}) from None
-    await upsert_products(account_id(request), [product], uow=request.app[PORTSIDE].uow)
+    app = request.app[PORTSIDE]
+    await upsert_products(account_id(request), [product], uow=app.uow, clock=app.clock)
     return json_response(product_json(product))
+
+
+_CURSOR_TAG = b"sku:"  # a products cursor is the page's last SKU, tagged so another kind is refused
+
+
+def _sku_cursor(sku: str) -> str:
+    return base64.urlsafe_b64encode(_CURSOR_TAG + sku.encode()).decode().rstrip("=")
+
+
+def _after_sku(token: str) -> str:
+    try:
+        raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
+        if raw.startswith(_CURSOR_TAG):
+            return raw[len(_CURSOR_TAG) :].decode()
+    except (binascii.Error, ValueError):
+        pass
+    raise ValidationFailed(
+        "this cursor is not one the API gave out", {"cursor": "pass next_cursor from the previous page unchanged"}
+    )
+
+
+async def list_products(request: web.Request) -> web.Response:
+    query = read_query(request, ProductQueryParams)
+    after = None if query.cursor is None else _after_sku(query.cursor)
+    async with request.app[PORTSIDE].uow() as u:
+        # One more than asked: whether a next page exists without a page that may come back empty.
+        found = await u.catalog.find(account_id(request), after=after, limit=query.limit + 1)
+    page = found[: query.limit]
+    cursor = _sku_cursor(page[-1].sku) if len(found) > query.limit else None
+    return json_response(ProductList(items=[product_json(p) for p in page], next_cursor=cursor))
+
+
+async def delete_product(request: web.Request) -> web.Response:
+    sku = request.match_info["sku"]
+    async with request.app[PORTSIDE].uow() as u:
+        found = await u.catalog.get_many(account_id(request), [sku])
+        if sku not in found or not await u.catalog.delete(account_id(request), sku):
+            raise NotFound("product", sku)
+        await u.commit()
+    return json_response(product_json(found[sku]))
 
 
 async def get_product(request: web.Request) -> web.Response:
@@ -81,7 +134,8 @@ async def bulk_upsert(request: web.Request) -> web.Response:
             415, f"send {NDJSON} (one JSON object a line) or {CSV} (got {kind})", slug="unsupported-media-type"
         )
     limit = request.app[SETTINGS].max_bulk_bytes
-    importer = CatalogImport(account_id(request), uow=request.app[PORTSIDE].uow)
+    app = request.app[PORTSIDE]
+    importer = CatalogImport(account_id(request), uow=app.uow, clock=app.clock)
     if kind == CSV:
         async for row, cells in csv_records(request, limit=limit, check_header=_check_header):
             if isinstance(cells, str):
@@ -125,9 +179,32 @@ def operations() -> list[Operation]:
             product,
             body=Body(ProductFields),
             description="What the import fills order lines from when the marketplace gives none: weight, image, "
-            "options, stock location.",
+            "options, stock location. Open orders (not shipped, delivered or cancelled) with a line of this SKU "
+            "are filled at once where they lack its data; their unknown_sku flag goes once every line is known.",
         ),
         Operation("GET", "/v1/catalog/products/{sku}", get_product, "getProduct", "Read a product", "catalog", product),
+        Operation(
+            "DELETE",
+            "/v1/catalog/products/{sku}",
+            delete_product,
+            "deleteProduct",
+            "Delete a product",
+            "catalog",
+            {200: Reply("the product as it was", ProductJson)},
+            description="Orders already filled from it keep what they got; orders imported later with this SKU "
+            "are flagged unknown_sku. 404 when the account has no such product.",
+        ),
+        Operation(
+            "GET",
+            "/v1/catalog/products",
+            list_products,
+            "listProducts",
+            "List products",
+            "catalog",
+            {200: Reply("a page of products, by SKU", ProductList)},
+            description="Pass next_cursor back as cursor until it is null.",
+            query=ProductQueryParams,
+        ),
         Operation(
             "POST",
             "/v1/catalog/products:bulk",
@@ -135,12 +212,18 @@ def operations() -> list[Operation]:
             "bulkUpsertProducts",
             "Create or replace many products",
             "catalog",
-            {200: Reply("how many rows were stored, and each rejected row with its errors", ImportReport)},
+            {
+                200: Reply(
+                    "how many rows were stored, each rejected row with its errors, and how many open orders were "
+                    "filled from the imported products",
+                    ImportReport,
+                )
+            },
             description=f"{NDJSON}: one product object a line (sku plus the fields of PUT). {CSV}: a header "
             "line naming columns among sku, weight_g, image_url, stock_location, title, options (written "
             "name=value;name=value). The body is read as it arrives and stored in batches of 500 rows; a bad row "
             "is reported (rows numbered from 1: lines for NDJSON, records after the header for CSV), the others "
-            "are stored.",
+            "are stored. Then open orders with lines of the stored SKUs are filled from them (orders_enriched).",
             body=Body(None, media_types=(NDJSON, CSV), description="NDJSON or CSV, streamed"),
         ),
     ]

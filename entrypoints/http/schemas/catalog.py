@@ -44,6 +44,16 @@ class ProductJson(msgspec.Struct, frozen=True, kw_only=True):
     options: list[OptionRow]
 
 
+class ProductList(msgspec.Struct, frozen=True, kw_only=True):
+    items: list[ProductJson]
+    next_cursor: str | None  # pass it as ``cursor`` for the next page; null on the last page
+
+
+class ProductQueryParams(msgspec.Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
+    limit: Annotated[int, msgspec.Meta(ge=1, le=500)] = 50
+    cursor: str | None = None  # next_cursor of the previous page
+
+
 def product_of(sku: str, fields: ProductFields) -> Product:
     """The product a client wrote; raises ValueError when the core refuses it (a blank SKU)."""
     return Product(
