@@ -65,14 +65,31 @@ class CachedDirectory:
         return await self._inner.search(area, weight=weight, limit=limit)
 
 
-def _directory(directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str) -> PickupPointDirectory:
+# Where a directory comes from: the account's own carrier settings, or the operator's (docs/operations.md).
+CONFIGURE_HINT = (
+    "set your own carrier account with PUT /v1/carriers/{carrier}/settings, or ask the operator to configure "
+    "the service's (PORTSIDE_MONDIAL_RELAY_* or PORTSIDE_COLISSIMO_* settings, see docs/operations.md)"
+)
+
+
+def directory_for(directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str) -> PickupPointDirectory:
+    """``carrier``'s directory; ValidationFailed saying how to configure one when there is none."""
     try:
         return directories[PickupCarrier(carrier)]
     except (ValueError, KeyError):
-        known = ", ".join(sorted(directories))
+        pass
+    named = carrier in {c.value for c in PickupCarrier}
+    hint = CONFIGURE_HINT.format(carrier=carrier if named else "{carrier}")
+    if not directories:
         raise ValidationFailed(
-            f"no pickup point directory for carrier {str(carrier)!r}", {"carrier": f"one of: {known}"}
-        ) from None
+            f"no pickup point directory is configured for your account: {hint}",
+            {"carrier": "no pickup point directory is configured; PUT /v1/carriers/{carrier}/settings sets one"},
+        )
+    known = ", ".join(sorted(directories))
+    raise ValidationFailed(
+        f"no pickup point directory for carrier {str(carrier)!r} (yours: {known}); {hint}",
+        {"carrier": f"one of: {known}"},
+    )
 
 
 async def search_pickup_points(
@@ -85,13 +102,13 @@ async def search_pickup_points(
 ) -> list[PickupPoint]:
     if not 1 <= limit <= 50:
         raise ValidationFailed("limit must be between 1 and 50", {"limit": "between 1 and 50"})
-    return await _directory(directories, carrier).search(area, weight=weight, limit=limit)
+    return await directory_for(directories, carrier).search(area, weight=weight, limit=limit)
 
 
 async def get_pickup_point(
     directories: Mapping[PickupCarrier, PickupPointDirectory], carrier: str, point_id: str, country: str = "FR"
 ) -> PickupPoint | None:
-    directory = _directory(directories, carrier)
+    directory = directory_for(directories, carrier)
     if not normalise_point_id(directory.carrier, point_id):
         return None  # a blank id names no point (and cannot be a cache key)
     return await directory.get(point_id, country)

@@ -28,6 +28,7 @@ async def test_search_needs_a_place_and_a_known_carrier(alice: Tenant) -> None:
         422
     )
     assert unconfigured["errors"]["carrier"] == "one of: mondial_relay"
+    assert "PUT /v1/carriers/colissimo/settings" in unconfigured["detail"]
 
 
 async def test_look_a_point_up(alice: Tenant) -> None:
