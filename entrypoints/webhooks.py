@@ -50,9 +50,6 @@ class WebhookHandler:
         self._clock = clock
         self._render_order = render_order
         self._render_shipment = render_shipment
-        # Messages whose subscriber answered 410: on_outcome, which settles the message, deactivates
-        # the subscription in the same transaction.
-        self._gone: set[str] = set()
 
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
         event = payload_of(message, WebhookPayload)
@@ -79,15 +76,16 @@ class WebhookHandler:
                 timestamp=int(self._clock.now().timestamp()),
             )
         except SubscriberGone:
-            self._gone.add(message.id)
-            raise
+            # A 410 is the receiver's way to unsubscribe, not a failed delivery: the message is settled
+            # as delivered (never dead: no alert, no retry) and on_outcomes deactivates the subscription.
+            return to_payload(WebhookResult(status=410, unsubscribed=True))
         return to_payload(WebhookResult(status=status))
 
     async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
+        # In the transaction that settles the messages: the deactivation and the settlement go together.
         for outcome in outcomes:
-            if outcome.message.id not in self._gone:
+            if outcome.result is None or not outcome.result.get("unsubscribed"):
                 continue
-            self._gone.discard(outcome.message.id)
             hook = await u.webhooks.get(outcome.message.subject_id)
             if hook is not None and hook.active:
                 await u.webhooks.update(msgspec.structs.replace(hook, active=False))

@@ -57,6 +57,9 @@ class WebhookPayload(msgspec.Struct, frozen=True, kw_only=True):
 class WebhookResult(msgspec.Struct, frozen=True, kw_only=True, omit_defaults=True):
     status: int | None = None  # the subscriber's HTTP status
     skipped: str | None = None  # why nothing was sent
+    # The subscriber answered 410 Gone: it unsubscribed. Settled as delivered (an answer, not a
+    # failure: nothing to retry, nothing for an operator to act on) and the subscription deactivated.
+    unsubscribed: bool = False
 
 
 def to_payload(value: msgspec.Struct) -> dict[str, Any]:

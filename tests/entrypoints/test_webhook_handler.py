@@ -96,15 +96,22 @@ async def test_inactive_subscription_is_settled_without_sending(receiver: Receiv
     assert receiver.requests == []
 
 
-async def test_410_deactivates_the_subscription(receiver: Receiver, http_client: HttpClient) -> None:
-    storage = MemoryStorage()
-    app, _, hook = await setup(storage, receiver, http_client, Metrics())
+async def test_410_unsubscribes_without_a_dead_message(receiver: Receiver, http_client: HttpClient) -> None:
+    storage, metrics = MemoryStorage(), Metrics()
+    app, _, hook = await setup(storage, receiver, http_client, metrics)
     receiver.statuses = [410]
-    assert (await app.relay_once()).dead == 1
+    report = await app.relay_once()
+    assert report.delivered == 1 and report.dead == 0
     async with storage() as u:
         assert not (await u.webhooks.get(hook.id)).active  # type: ignore[union-attr]
     (message,) = await outbox(storage)
-    assert message.status == OutboxStatus.dead and "410" in (message.last_error or "")
+    assert message.status == OutboxStatus.delivered and message.last_error is None
+    text = metrics.render()
+    assert 'outcome="dead"' not in text
+    assert 'portside_outbox_outcomes_total{kind="webhook",outcome="delivered"} 1.0' in text
+    async with storage() as u:
+        depth = {d.kind: d for d in await u.outbox.depth(now=message.created_at)}
+    assert OutboxKind.webhook not in depth or depth[OutboxKind.webhook].dead == 0
 
 
 async def test_failures_retry_with_backoff_then_die_visibly(receiver: Receiver, http_client: HttpClient) -> None:
