@@ -6,13 +6,15 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import msgspec
 
+from portside.core.errors import PortsideError
 from portside.core.model import Account, PickupCarrier, Store
 from portside.core.model.masking import masked_repr, masked_rich_repr
 from portside.core.services import derived_id
@@ -28,6 +30,8 @@ from .progress import SyncProgressBar
 from .sandboxes import mirakl_store_config, start_sandbox
 from .scheduler import check_acceptance_sla
 from .serve import bound_url, run_scheduler, start_site
+
+log = logging.getLogger("portside.demo")
 
 ACCOUNT_ID = derived_id("portside-demo", "account")
 STATE_FILE = "demo.json"
@@ -53,6 +57,9 @@ class DemoState(msgspec.Struct, kw_only=True):
     # The demo account's API key, kept (file mode 0600) so a re-run prints the same key and a shell
     # that exported it keeps working. A local demo's convenience: a real key is shown once, never kept.
     api_key: str | None = None
+    # Each sandbox's port, reused by the next run when free: a store the user pointed at a sandbox
+    # keeps working across runs (only the demo's own stores are re-pointed when a port must change).
+    ports: dict[str, int] = {}
 
     __secret_fields__ = frozenset({"api_key"})
     __repr__ = __str__ = masked_repr
@@ -78,6 +85,7 @@ def demo_state(data_dir: Path, now: datetime) -> DemoState:
         state = msgspec.json.decode((data_dir / STATE_FILE).read_bytes(), type=DemoState)
         if now - state.sandbox_now < ANCHOR_MAX_AGE:
             return state
+        return DemoState(sandbox_now=now.replace(minute=0, second=0, microsecond=0), ports=state.ports)
     return DemoState(sandbox_now=now.replace(minute=0, second=0, microsecond=0))
 
 
@@ -91,17 +99,39 @@ def save_demo_state(data_dir: Path, state: DemoState) -> None:
 
 
 @contextlib.asynccontextmanager
-async def sandboxes(host: str, orders: int, anchor: datetime | None) -> AsyncIterator[Sandboxes]:
-    """Every sandbox the demo uses, each with ``orders`` seeded orders for the marketplaces; all closed on exit."""
+async def sandboxes(
+    host: str, orders: int, anchor: datetime | None, ports: Mapping[str, int] | None = None
+) -> AsyncIterator[Sandboxes]:
+    """Every sandbox the demo uses, each with ``orders`` seeded orders for the marketplaces; all closed on
+    exit. Each listens on its port in ``ports`` (an earlier run's) when that is free, else on a new one."""
     async with contextlib.AsyncExitStack() as stack:
         started = {}
         for name in SANDBOX_NAMES:
-            running_sandbox = await start_sandbox(
-                name, host=host, port=0, orders=orders, now=anchor, profile=MIRAKL_PROFILE
-            )
+            previous = (ports or {}).get(name, 0)
+            try:
+                running_sandbox = await start_sandbox(
+                    name, host=host, port=previous, orders=orders, now=anchor, profile=MIRAKL_PROFILE
+                )
+            except PortsideError:
+                if not previous:
+                    raise
+                log.warning("the %s sandbox's port %d is taken now; it moves to a new one", name, previous)
+                running_sandbox = await start_sandbox(
+                    name, host=host, port=0, orders=orders, now=anchor, profile=MIRAKL_PROFILE
+                )
             stack.push_async_callback(running_sandbox.close)
             started[name.replace("-", "_")] = running_sandbox
         yield Sandboxes(**started)
+
+
+def sandbox_ports(boxes: Sandboxes) -> dict[str, int]:
+    """Where each sandbox listens, to listen there again next run."""
+    ports = {}
+    for name in SANDBOX_NAMES:
+        port = urlsplit(getattr(boxes, name.replace("-", "_")).url).port
+        if port:
+            ports[name] = port
+    return ports
 
 
 def carriers_on_sandboxes(settings: Settings, boxes: Sandboxes) -> Settings:
@@ -209,7 +239,7 @@ async def run_demo(settings: Settings, *, host: str | None, port: int | None, or
     # The sandboxes, and the webhook receivers the demo's examples use, are on this machine.
     settings = msgspec.structs.replace(settings, allow_private_urls=True)
     with StopSignals() as signals:
-        async with sandboxes(host, orders, state.sandbox_now) as boxes:
+        async with sandboxes(host, orders, state.sandbox_now, state.ports) as boxes:
             async with running(carriers_on_sandboxes(settings, boxes)) as container:
                 await ready_schema(container, migrate=True)
                 app = await application(container)
@@ -247,7 +277,9 @@ async def prepare_demo(
     wanted = demo_stores(boxes, state)
     stores = await connect_demo_stores(app, wanted)
     cdiscount, leroy_merlin = stores
-    state = msgspec.structs.replace(state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id, api_key=key)
+    state = msgspec.structs.replace(
+        state, store_id=cdiscount.id, mirakl_store_id=leroy_merlin.id, api_key=key, ports=sandbox_ports(boxes)
+    )
     save_demo_state(data_dir, state)
     for store in stores:
         await _synced(app, store)

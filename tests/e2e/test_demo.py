@@ -35,7 +35,7 @@ async def run_once(dsn: str, data_dir: Path, key: str, *, user_store: bool = Fal
     and the names of the demo account's active stores afterwards. ``user_store``: connect one more store
     to the demo account, as a user trying the API would."""
     state = demo_state(data_dir, datetime.now(UTC))
-    async with sandboxes("127.0.0.1", 60, state.sandbox_now) as boxes:
+    async with sandboxes("127.0.0.1", 60, state.sandbox_now, state.ports) as boxes:
         async with running(carriers_on_sandboxes(fast_settings(dsn, secret_key=key), boxes)) as container:
             await ready_schema(container, migrate=True)
             app = await application(container)
@@ -55,7 +55,11 @@ async def run_once(dsn: str, data_dir: Path, key: str, *, user_store: bool = Fal
                 )
                 await app.connect_store(ACCOUNT_ID, draft)
             async with app.uow() as u:
-                active = {s.name for s in await u.stores.find(account_id=ACCOUNT_ID) if s.active}
+                stores = [s for s in await u.stores.find(account_id=ACCOUNT_ID) if s.active]
+                active = {s.name for s in stores}
+            for store in stores:
+                if store.name == "My store":  # its sandbox URL, from whichever run connected it, still answers
+                    assert (await app.sync_store(store.id)).outcome == "completed"
     return facts, active
 
 
@@ -80,6 +84,7 @@ async def test_demo_connects_both_stores_and_finds_them_again(
     assert again.cdiscount.store.id == first.cdiscount.store.id
     assert again.leroy_merlin.store.id == first.leroy_merlin.store.id
     assert again.key == first.key  # the key an earlier run printed (and a shell exported) still works
+    assert again.octopia == first.octopia and again.mirakl == first.mirakl  # the sandboxes kept their ports
     assert ((tmp_path / "demo.json").stat().st_mode & 0o777) == 0o600
 
     print_ready(again)
