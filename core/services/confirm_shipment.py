@@ -125,9 +125,13 @@ async def confirm_shipment(
             )
         shipment = _shipment(order, request, number, now, lines)
         await u.shipments.add(shipment)
-        if complete and order.status != OrderStatus.shipped:
+        detail = {"carrier": request.carrier, "tracking_number": number}
+        activity = [ActivityRecord.for_shipment(shipment, ActivityKind.shipment_confirmed, now, detail, id=new_id())]
+        if complete:  # the order's status moves: recorded like a sync's change, so order.status_changed fires
             updated = msgspec.structs.replace(order, status=OrderStatus.shipped)
             await u.orders.save_many([msgspec.structs.replace(record, order=updated, modified_at=now)])
+            change = {"from": order.status, "to": updated.status, "by": "shipment"}
+            activity.append(ActivityRecord.for_order(order, ActivityKind.status_changed, now, change, id=new_id()))
         await u.outbox.add(
             OutboxMessage(
                 id=new_id(),
@@ -139,9 +143,7 @@ async def confirm_shipment(
                 created_at=now,
             )
         )
-        detail = {"carrier": request.carrier, "tracking_number": number}
-        confirmed = ActivityRecord.for_shipment(shipment, ActivityKind.shipment_confirmed, now, detail, id=new_id())
-        await u.activity.add_many([confirmed])
+        await u.activity.add_many(activity)
         await u.commit()
     return shipment
 

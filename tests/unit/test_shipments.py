@@ -9,7 +9,15 @@ import msgspec
 import pytest
 
 from portside.core.errors import Conflict, ValidationFailed
-from portside.core.model import NotificationStatus, OrderStatus, OutboxKind, OutboxStatus, ShipmentLine
+from portside.core.model import (
+    ActivityKind,
+    NotificationStatus,
+    OrderStatus,
+    OutboxKind,
+    OutboxStatus,
+    ShipmentLine,
+    WebhookEvent,
+)
 from portside.core.ports import OrderRecord
 from portside.core.services import (
     RelaySettings,
@@ -17,6 +25,7 @@ from portside.core.services import (
     ShipNotificationHandler,
     confirm_shipment,
     dispatch_outbox,
+    event_of,
     retry_dead,
 )
 from portside.testing.orders import make_order
@@ -252,3 +261,29 @@ async def test_a_refused_carrier_names_the_marketplace_and_what_it_lists(storage
         with pytest.raises(ValidationFailed) as refused:
             await confirm_shipment(order.id, request, uow=storage, clock=clock, carriers=channel, capabilities=named)
         assert refused.value.problems["carrier"].startswith(expected)
+
+
+async def test_a_shipment_that_ships_the_order_records_its_status_change_as_an_event(
+    storage, clock, channel, order
+) -> None:
+    shipment = await ship(storage, clock, channel, order.id)
+    async with storage() as u:
+        records = await u.activity.list_for_order(order.id)
+    by_kind = {r.kind: r for r in records}
+    assert set(by_kind) == {ActivityKind.shipment_confirmed, ActivityKind.status_changed}
+    changed = by_kind[ActivityKind.status_changed]
+    assert changed.detail == {"from": "awaiting_shipment", "to": "shipped", "by": "shipment"}
+    assert event_of(changed) == WebhookEvent.order_status_changed  # what subscribers receive
+    assert by_kind[ActivityKind.shipment_confirmed].detail["shipment"] == shipment.id
+
+
+async def test_a_partial_shipment_leaves_the_status_and_records_no_change(storage, clock, channel, order) -> None:
+    partial = msgspec.structs.replace(channel.capabilities, partial_shipments=True)
+    request = ShipmentRequest(
+        carrier="colissimo", tracking_number="6A1", lines=(ShipmentLine(channel_line_id="1", quantity=1),)
+    )
+    await confirm_shipment(order.id, request, uow=storage, clock=clock, carriers=channel, capabilities=partial)
+    async with storage() as u:
+        kinds = [r.kind for r in await u.activity.list_for_order(order.id)]
+        assert (await u.orders.get(order.id)).order.status == OrderStatus.awaiting_shipment
+    assert kinds == [ActivityKind.shipment_confirmed]
