@@ -76,7 +76,6 @@ def build_order(
     _ship_to(rng, order_lines, buyer, delivery)
     if status in ("Shipped", "Delivered"):
         _add_parcels(rng, order_lines, delivery)
-    live = [ln for ln in order_lines if ln["status"] != "Cancelled"]
     method = rng.choices(("Card", "PayPal", "Installments"), weights=(85, 10, 5))[0]
     fees = [{"label": "FRAISTRAITEMENT", "amount": 1.99}] if rng.random() < 0.15 else []
     if method == "Installments":
@@ -98,10 +97,7 @@ def build_order(
         "currencyCode": "EUR",
         # Payment still under review: Octopia does not give the buyer's name and address yet.
         "billingAddress": None if status == "Processing" else people.billing_address(rng, buyer, business=business),
-        "totalPrice": {
-            "offerPrice": round(sum(ln["totalPrice"]["offerPrice"] for ln in live), 2),
-            "sellingPrice": round(sum(ln["totalPrice"]["sellingPrice"] for ln in live), 2),
-        },
+        "totalPrice": lines.open_total(order_lines),
         "serviceFees": fees,
         "lines": order_lines,
     }

@@ -57,6 +57,23 @@ def _price(rng: random.Random, low: float, high: float) -> float:
     return round(int(rng.uniform(low, high)) + rng.choice((0.0, 0.49, 0.9, 0.99)), 2)
 
 
+# Line statuses that close a line: it ships with nobody and counts in no total.
+CLOSED_LINE_STATUSES = frozenset({"Cancelled", "Refused", "Rejected"})
+
+
+def open_total(order_lines: list[Wire]) -> Wire:
+    """The order's ``totalPrice``: the sum of its open lines' (reference §4.3: ``totalPrice.sellingPrice`` is
+    what the buyer paid, cross-checked against the lines). A refused or rejected order was never paid and a
+    cancelled line is not charged, so closed lines count in neither price. Whether Octopia zeroes the total
+    of a refused order or keeps its original amount is not documented (an open question, §8); the sandbox keeps it
+    consistent with the lines it sends."""
+    live = [ln for ln in order_lines if ln.get("status") not in CLOSED_LINE_STATUSES]
+    return {
+        "offerPrice": round(sum(ln["totalPrice"]["offerPrice"] for ln in live), 2),
+        "sellingPrice": round(sum(ln["totalPrice"]["sellingPrice"] for ln in live), 2),
+    }
+
+
 def line(
     rng: random.Random,
     line_id: str,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from .clock import SandboxClock, iso, parse_iso
+from .lines import open_total
 
 Wire = dict[str, Any]
 # Order-level timestamps are rewritten to Octopia's one spelling on the way in, so that plain string
@@ -67,4 +68,5 @@ class OrderStore:
             for line in order["lines"]:
                 if line.get("status") != "Cancelled":
                     line["status"] = status
+            order["totalPrice"] = open_total(order["lines"])  # a refused or cancelled order's lines close
         self.touch(order)

@@ -49,9 +49,9 @@ async def test_orders_carry_statuses_pickup_points_and_money(harness) -> None:
             continue
         assert order.status == h.default_status_mapping[wire["status"]]
         totals = order.totals
-        if order.status != OrderStatus.cancelled:
-            # The sandbox leaves service fees out of totalPrice (whether Octopia does is unknown, §8.4).
-            assert totals.items + totals.shipping - totals.discounts == totals.grand_total, wire["orderId"]
+        # Refused, rejected and cancelled orders too: their closed lines count in no total, grand total
+        # included. The sandbox leaves service fees out of totalPrice (whether Octopia does is unknown, §8.4).
+        assert totals.items + totals.shipping - totals.discounts == totals.grand_total, wire["orderId"]
     relay = [o for o in orders if o.delivery and o.delivery.kind == DeliveryKind.pickup and o.shipping_address]
     assert relay, "the seeded data holds relay orders"
     for order in relay:

@@ -45,6 +45,16 @@ async def test_refusing_a_waiting_order(api) -> None:
     after = (await api.api("GET", f"/orders/{order['orderId']}")).body
     assert after["status"] == "Refused"
     assert (await api.api("GET", "/orders/count", params={"status": "Refused"})).body >= 1
+    # Never paid: its lines close and the order's total with them, as in every seeded refused order.
+    assert order["totalPrice"]["sellingPrice"] > 0
+    assert {line["status"] for line in after["lines"]} <= {"Refused", "Cancelled"}
+    assert after["totalPrice"] == {"offerPrice": 0, "sellingPrice": 0}
+
+
+async def test_seeded_closed_orders_total_only_their_open_lines(api) -> None:
+    for status in ("Refused", "Rejected", "Cancelled"):
+        for order in (await api.api("GET", "/orders", params={"status": status, "pageSize": 100})).body["items"]:
+            assert order["totalPrice"] == {"offerPrice": 0, "sellingPrice": 0}, order["orderId"]
 
 
 async def test_approval_outside_waiting_acceptance_is_409_and_a_bad_body_400(api) -> None:
