@@ -4,8 +4,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 # A link tree that presents the card's folders as `portside.*` to tools that search the file
-# system instead of importing (mypy, import-linter).
+# system instead of importing (mypy, import-linter). Commands run with it first on PYTHONPATH too, so
+# they run this checkout's code even when the venv's editable install points at another checkout.
 SHADOW := .build/src/portside
+RUN := PYTHONPATH=.build/src
 ROOTS := core adapters channels entrypoints testing
 
 .PHONY: help install demo test lint typecheck imports pytest bench soak clean
@@ -30,7 +32,7 @@ $(SHADOW):
 	@for r in $(ROOTS); do ln -sfn ../../../$$r $(SHADOW)/$$r; done
 
 demo: install
-	$(BIN)/portside demo
+	$(RUN) $(BIN)/portside demo
 
 lint: install
 	$(BIN)/ruff check .
@@ -40,18 +42,18 @@ typecheck: install
 	MYPYPATH=.build/src $(BIN)/mypy --namespace-packages --explicit-package-bases $(addprefix -p portside.,$(ROOTS))
 
 imports: install
-	PYTHONPATH=.build/src $(BIN)/lint-imports
+	$(RUN) $(BIN)/lint-imports
 
 pytest: install
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(RUN) $(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck imports pytest
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(RUN) $(BIN)/python bench/run.py
 
 soak: install
-	PORTSIDE_SOAK=1 $(BIN)/pytest -q -m "slow or not slow" tests/reliability tests/security
+	$(RUN) PORTSIDE_SOAK=1 $(BIN)/pytest -q -m "slow or not slow" tests/reliability tests/security
 
 clean:
 	rm -rf $(VENV) .build .portside
