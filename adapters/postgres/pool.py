@@ -25,7 +25,9 @@ _CONNECTION_FAILURES: tuple[type[BaseException], ...] = (
 def is_connection_failure(exc: BaseException) -> bool:
     """Whether ``exc`` says the database is out of reach (try again later), not that a query is wrong."""
     if isinstance(exc, asyncpg.InterfaceError):
-        return "connection is closed" in str(exc)
+        # A pooled connection lost under its holder is closed and its proxy detached by the pool: the
+        # next call says "released back to the pool" (a unit of work never uses one after releasing it).
+        return "connection is closed" in str(exc) or "released back to the pool" in str(exc)
     return isinstance(exc, _CONNECTION_FAILURES)
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 import asyncpg
 
-from portside.core.errors import Conflict, NotFound
+from portside.core.errors import Conflict, NotFound, StorageUnavailable
 
+from .pool import is_connection_failure
 from .queries import is_plain_read, query
 
 # One round trip opens a transaction, and a relaxed one says so in the same message (simple-query
@@ -93,17 +94,32 @@ class Repository:
         """The connection to run query ``name`` on (None: anything, in the transaction)."""
         return await self._session.connection(plain_read=name is not None and is_plain_read(name))
 
+    async def _run(self, name: str, how: str, *args: Any) -> Any:
+        """Query ``name`` through the connection's method ``how``. A connection lost on the way is the
+        core's StorageUnavailable (the transaction is gone, nothing of it committed), so that callers
+        tell an outage from a bug without knowing asyncpg."""
+        conn = await self._conn(name)
+        try:
+            return await getattr(conn, how)(query(name), *args)
+        except Exception as exc:
+            if not is_connection_failure(exc):
+                raise
+            raise StorageUnavailable(
+                f"the database connection was lost ({type(exc).__name__}); retry in a moment"
+            ) from exc
+
     async def _execute(self, name: str, *args: Any) -> str:
-        return str(await (await self._conn(name)).execute(query(name), *args))
+        return str(await self._run(name, "execute", *args))
 
     async def _fetch(self, name: str, *args: Any) -> list[asyncpg.Record]:
-        return list(await (await self._conn(name)).fetch(query(name), *args))
+        return list(await self._run(name, "fetch", *args))
 
     async def _fetchrow(self, name: str, *args: Any) -> asyncpg.Record | None:
-        return await (await self._conn(name)).fetchrow(query(name), *args)
+        row: asyncpg.Record | None = await self._run(name, "fetchrow", *args)
+        return row
 
     async def _fetchval(self, name: str, *args: Any) -> Any:
-        return await (await self._conn(name)).fetchval(query(name), *args)
+        return await self._run(name, "fetchval", *args)
 
     async def _insert_new(self, name: str, kind: str, ident: str, *args: Any) -> None:
         """Run an ``INSERT … ON CONFLICT DO NOTHING RETURNING`` query; nothing returned is a duplicate.

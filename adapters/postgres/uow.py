@@ -140,11 +140,19 @@ class PostgresUnitOfWork:
         session, conn = self._session, self._conn
         self._session = self._conn = None
         try:
-            if session is not None and session.in_transaction and conn is not None and not conn.is_closed():
+            if session is not None and conn is not None and not _lost(conn) and session.in_transaction:
                 await session.rollback()
         finally:
             if conn is not None:
-                await self._pool.release(conn)
+                await self._pool.release(conn)  # a lost one the pool has already taken back: a no-op
+
+
+def _lost(conn: asyncpg.Connection) -> bool:
+    """Whether the connection is gone: closed, or (pooled) closed and taken back by the pool, whose proxy
+    then refuses every call."""
+    if getattr(conn, "_con", True) is None:  # asyncpg's PoolConnectionProxy, detached
+        return True
+    return bool(conn.is_closed())
 
 
 class PostgresUnitOfWorkFactory:

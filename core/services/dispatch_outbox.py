@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
-from ..errors import ChannelError, Conflict, NotFound
+from ..errors import ChannelError, Conflict, NotFound, StorageUnavailable
 from ..model import OutboxKind, OutboxMessage, OutboxStatus
 from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
 
@@ -205,6 +205,11 @@ async def _deliver(
             error, retry, unknown, retry_after = str(exc), exc.retryable, exc.outcome_unknown, exc.retry_after
         except (NotFound, Conflict) as exc:
             error = str(exc)
+        except StorageUnavailable as exc:
+            # An outage, not a bug: no traceback. The handler's reads come before its call out, but
+            # that is the handler's business: assume the call may have gone, a lookup settles it.
+            log.warning("outbox message %s (%s) waits for the database: %s", message.id, message.kind, exc)
+            error, retry, unknown = str(exc), True, True
         except Exception as exc:  # a bug or an unexpected answer: keep the message, assume it may have landed
             log.exception("outbox message %s (%s) failed unexpectedly", message.id, message.kind)
             error, retry, unknown = f"unexpected error: {type(exc).__name__}: {exc}", True, True

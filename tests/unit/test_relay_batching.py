@@ -7,6 +7,7 @@ Nothing here waits on the wall clock: deliveries and commits are held on events 
 from __future__ import annotations
 
 import asyncio
+import logging
 import random
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
@@ -15,6 +16,7 @@ from typing import Any
 import msgspec
 import pytest
 
+from portside.core.errors import StorageUnavailable
 from portside.core.model import (
     ActivityKind,
     NotificationState,
@@ -728,3 +730,43 @@ async def test_a_shipment_deleted_while_its_notification_is_sent_is_settled_with
     async with storage() as u:
         logged = await u.activity.list_for_order(gone.order_id)
     assert not [a for a in logged if a.kind == ActivityKind.notification_delivered]
+
+
+# --- 6. a database outage during a delivery ----------------------------------------------------
+
+
+class DatabaseDown:
+    """The real handler, its database out of reach while a delivery reads what it needs."""
+
+    kind = OutboxKind.ship_notification
+
+    def __init__(self, inner: ShipNotificationHandler) -> None:
+        self.inner = inner
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        raise StorageUnavailable("the database connection was lost (InterfaceError); retry in a moment")
+
+    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
+        await self.inner.on_outcomes(u, outcomes)
+
+
+async def test_a_database_outage_in_a_delivery_is_retried_and_logged_without_a_traceback(
+    storage, clock, channel, market, store, caplog
+) -> None:
+    (shipment,) = await ship_orders(storage, clock, channel, market, store, 1)
+    handler = ShipNotificationHandler(uow=storage, channels=Channels(channel))
+
+    with caplog.at_level(logging.WARNING, logger="portside.relay"):
+        report = await run_relay(storage, DatabaseDown(handler), clock)
+
+    assert (report.claimed, report.retrying, report.dead, report.delivered) == (1, 1, 0, 0)
+    waiting = (await messages(storage))[shipment.id]
+    assert (waiting.status, waiting.attempts, waiting.outcome_unknown) == (OutboxStatus.pending, 1, True)
+    said = [r for r in caplog.records if r.name == "portside.relay"]
+    assert said and all(r.exc_info is None for r in said)  # an outage, not a bug: no traceback
+    assert "waits for the database" in caplog.text and parcel_count(market, shipment) == 0
+
+    clock.advance(hours=2)
+    again = await run_relay(storage, handler, clock)
+    assert again.delivered == 1
+    assert_delivered_exactly_once(market, [shipment], await messages(storage))

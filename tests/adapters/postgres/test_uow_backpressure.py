@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from datetime import UTC, datetime
 
 import asyncpg
 import pytest
 
 from portside.adapters.postgres import PostgresUnitOfWorkFactory, create_pool
+from portside.adapters.postgres.pool import is_connection_failure
 from portside.core.errors import StorageBusy, StorageUnavailable
 
 
@@ -47,8 +49,6 @@ async def test_an_unreachable_database_is_storage_unavailable_naming_the_reason(
 
 
 async def test_a_query_error_is_not_mistaken_for_an_outage(pg_uow_factory: PostgresUnitOfWorkFactory) -> None:
-    from portside.adapters.postgres.pool import is_connection_failure
-
     with pytest.raises(asyncpg.PostgresError) as failed:
         async with pg_uow_factory() as u:
             await u.stores.get("s1")
@@ -60,3 +60,23 @@ async def test_a_query_error_is_not_mistaken_for_an_outage(pg_uow_factory: Postg
     assert not is_connection_failure(
         asyncpg.InterfaceError("cannot perform operation: another operation is in progress")
     )
+
+
+async def test_a_connection_lost_mid_transaction_is_storage_unavailable(
+    pg_uow_factory: PostgresUnitOfWorkFactory, pg_dsn: str
+) -> None:
+    with pytest.raises(StorageUnavailable, match="connection was lost") as lost:
+        async with pg_uow_factory() as u:
+            await u.outbox.claim(owner="r", now=datetime.now(UTC), lease_s=60, limit=1)  # the transaction opens
+            outsider = await asyncpg.connect(pg_dsn)
+            try:  # an outage, for every connection but this one
+                await outsider.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            finally:
+                await outsider.close()
+            await u.outbox.claim(owner="r", now=datetime.now(UTC), lease_s=60, limit=1)
+    assert lost.value.__cause__ is not None and is_connection_failure(lost.value.__cause__)
+    async with pg_uow_factory() as u:  # the pool replaces the connection: served again
+        assert await u.stores.get("s1") is None
