@@ -244,6 +244,15 @@ class MemoryOutbox(_Repo):
             self._t.outbox[message.id] = message
         return claimed
 
+    async def renew(self, message_ids: list[str], *, owner: str, until: datetime) -> set[str]:
+        renewed: set[str] = set()
+        for message_id in message_ids:
+            m = self._t.outbox.get(message_id)
+            if m is not None and m.status == OutboxStatus.in_flight and m.lease_owner == owner:
+                self._t.outbox[message_id] = msgspec.structs.replace(m, lease_until=until)
+                renewed.add(message_id)
+        return renewed
+
     async def depth(self, *, now: datetime) -> list[OutboxDepth]:
         tally: dict[str, dict[str, Any]] = {}
         for m in self._t.outbox.values():

@@ -62,6 +62,11 @@ class PostgresOutbox(Repository):
     async def save(self, message: OutboxMessage) -> None:
         await self._update_existing("outbox_save", "outbox message", message.id, *_params(message))
 
+    async def renew(self, message_ids: list[str], *, owner: str, until: datetime) -> set[str]:
+        if not message_ids:
+            return set()
+        return {row[0] for row in await self._fetch("outbox_renew", sorted(message_ids), owner, until)}
+
     async def save_many(self, messages: list[OutboxMessage]) -> None:
         if not messages:
             return

@@ -162,6 +162,11 @@ class OutboxRepository(Protocol):
         holder died mid-attempt, so the channel may or may not have received it."""
         ...
 
+    async def renew(self, message_ids: list[str], *, owner: str, until: datetime) -> set[str]:
+        """Extend to ``until`` the leases ``owner`` still holds on these messages (in flight, its name
+        on them); the ids renewed. A message another relay has claimed since is left alone."""
+        ...
+
     async def save(self, message: OutboxMessage) -> None: ...
     async def save_many(self, messages: list[OutboxMessage]) -> None:
         """``save`` for each message, in one statement (a relay settles a group of messages at once)."""

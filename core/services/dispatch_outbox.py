@@ -60,6 +60,7 @@ class DispatchReport(msgspec.Struct, kw_only=True):
     delivered: int = 0
     retrying: int = 0
     dead: int = 0
+    lost_leases: int = 0  # claimed, not started in time, and claimed by another relay meanwhile
 
 
 def backoff(attempts: int, settings: RelaySettings, rng: random.Random) -> float:
@@ -149,12 +150,22 @@ async def dispatch_outbox(
             more = len(claimed) == settings.batch and number < settings.batches_per_pass
             batch = contextvars.copy_context()
             batch.run(_BATCH.set, OutboxBatch(claimed))
+            leases = _Leases(claimed, uow=uow, clock=clock, owner=owner, lease_s=settings.lease_s)
             for index, message in enumerate(claimed):
                 if more and next_claim is None and len(claimed) - index <= settings.concurrency:
                     # The next batch is claimed while this one's last messages wait for a slot, so that
                     # no slot stands empty for a claim's round trips.
                     next_claim = asyncio.ensure_future(claim())
                 await gate.acquire()  # released by the delivery once the outside world answered
+                try:
+                    held = await leases.hold(message, waiting=claimed[index:])
+                except BaseException:
+                    gate.release()
+                    raise
+                if not held:
+                    gate.release()  # claimed by another relay while it waited: theirs to send now
+                    report.lost_leases += 1
+                    continue
                 task = asyncio.create_task(attempt(message), context=batch)
                 running.add(task)
                 task.add_done_callback(running.discard)
@@ -169,6 +180,38 @@ async def dispatch_outbox(
         # Whatever happens to this pass, every claimed message is settled (or its lease lapses).
         await asyncio.gather(*running, return_exceptions=True)
     return report
+
+
+class _Leases:
+    """The leases of a batch's messages. A delivery must not outlive its lease (another relay would
+    claim the message and send it too), and a message may wait for a slot a while after the claim: one
+    starts only with at least three quarters of a lease ahead (``lease_s`` exceeds a delivery's worst
+    case), the waiting messages' leases renewed together, in one statement, when the next is short."""
+
+    def __init__(
+        self, messages: Sequence[OutboxMessage], *, uow: UnitOfWorkFactory, clock: Clock, owner: str, lease_s: float
+    ) -> None:
+        self._until = {m.id: m.lease_until for m in messages}
+        self._uow, self._clock, self._owner = uow, clock, owner
+        self._lease = timedelta(seconds=lease_s)
+
+    async def hold(self, message: OutboxMessage, *, waiting: Sequence[OutboxMessage]) -> bool:
+        """Whether ``message`` (the first of ``waiting``) may be delivered now."""
+        if message.id not in self._until:
+            return False  # lost at an earlier renewal
+        now, until = self._clock.now(), self._until[message.id]
+        if until is None or until - now >= self._lease * 3 / 4:
+            return True
+        ids = [m.id for m in waiting if m.id in self._until]
+        async with self._uow() as u:
+            renewed = await u.outbox.renew(ids, owner=self._owner, until=now + self._lease)
+            await u.commit()
+        for message_id in ids:
+            if message_id in renewed:
+                self._until[message_id] = now + self._lease
+            else:
+                del self._until[message_id]
+        return message.id in renewed
 
 
 class Outcome(msgspec.Struct, frozen=True, kw_only=True, gc=False):

@@ -108,6 +108,26 @@ class OutboxContract:
         assert again[0].lease_owner == "relay-b"
         assert (again[0].attempts, again[0].outcome_unknown, again[0].last_error) == (2, True, "timeout")
 
+    async def test_renew_extends_only_the_leases_the_owner_still_holds(self, uow_factory: UnitOfWorkFactory) -> None:
+        await _add(uow_factory, *(make_message(f"m{i}", available_at=at(i)) for i in range(3)))
+        await _add(uow_factory, make_message("waiting", available_at=at(4)))
+        mine = await _claim(uow_factory, "relay-a", minute=5, limit=3)
+        assert _ids(mine) == ["m0", "m1", "m2"]
+        delivered = msgspec.structs.replace(mine[2], status=OutboxStatus.delivered, lease_owner=None, lease_until=None)
+        await committed(uow_factory, lambda u: u.outbox.save(delivered))
+        later = at(10)
+        renewed = await committed(
+            uow_factory,
+            lambda u: u.outbox.renew(["m0", "m1", "m2", "waiting", "ghost"], owner="relay-a", until=later),
+        )
+        assert renewed == {"m0", "m1"}  # not the delivered one, the pending one or an unknown id
+        assert (await read(uow_factory, lambda u: u.outbox.get("m0"))).lease_until == later  # type: ignore[union-attr]
+        assert await read(uow_factory, lambda u: u.outbox.get("m2")) == delivered
+        # Lapsed and claimed by another relay: not the first owner's to renew any more.
+        assert _ids(await _claim(uow_factory, "relay-b", minute=11)) == ["m0", "m1", "waiting"]
+        assert await committed(uow_factory, lambda u: u.outbox.renew(["m0"], owner="relay-a", until=at(20))) == set()
+        assert await committed(uow_factory, lambda u: u.outbox.renew([], owner="relay-a", until=at(20))) == set()
+
     async def test_kinds_filter(self, uow_factory: UnitOfWorkFactory) -> None:
         await _add(
             uow_factory,

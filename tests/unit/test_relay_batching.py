@@ -770,3 +770,76 @@ async def test_a_database_outage_in_a_delivery_is_retried_and_logged_without_a_t
     again = await run_relay(storage, handler, clock)
     assert again.delivered == 1
     assert_delivered_exactly_once(market, [shipment], await messages(storage))
+
+
+# --- 7. a delivery never outlives its lease ------------------------------------------------------
+
+
+class SlowChannel:
+    """The real handler; each delivery takes ``seconds`` of the clock, and ``during_first`` runs in the
+    first one (another relay acting while this one is busy)."""
+
+    kind = OutboxKind.ship_notification
+
+    def __init__(self, inner: ShipNotificationHandler, clock, seconds: float, during_first=None) -> None:
+        self.inner, self.clock, self.seconds, self.during_first = inner, clock, seconds, during_first
+        self.started: list[str] = []
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        self.started.append(message.subject_id)
+        self.clock.advance(seconds=self.seconds)
+        if len(self.started) == 1 and self.during_first is not None:
+            await self.during_first()
+        return await self.inner.deliver(message)
+
+    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
+        await self.inner.on_outcomes(u, outcomes)
+
+
+async def test_messages_waiting_for_a_slot_have_their_leases_renewed_before_they_start(
+    storage, clock, channel, market, store
+) -> None:
+    shipments = await ship_orders(storage, clock, channel, market, store, 5)
+    rec = Recorder(storage)
+    slow = SlowChannel(ShipNotificationHandler(uow=rec, channels=Channels(channel)), clock, seconds=20)
+
+    report = await run_relay(rec, slow, clock, concurrency=1, batch=5, lease_s=120)
+
+    assert (report.claimed, report.delivered, report.lost_leases) == (5, 5, 0)
+    # Starts at +0 and +20 (100 s of lease ahead), +40 (80 s: the three waiting renewed to +160), +60,
+    # +80 (80 s again: the last one renewed).
+    assert [len(args[0]) for args in rec.args("outbox.renew")] == [3, 1]
+    assert_delivered_exactly_once(market, shipments, await messages(storage))
+
+
+async def test_a_message_another_relay_claimed_while_it_waited_is_left_to_that_relay(
+    storage, clock, channel, market, store
+) -> None:
+    shipments = await ship_orders(storage, clock, channel, market, store, 3)
+
+    async def other_relay_took_the_others() -> None:
+        # What a relay-b claim leaves after this relay's leases on the waiting two lapsed (its first
+        # delivery took most of a lease): relay-b's name and lease on them.
+        async with storage() as u:
+            for m in await u.outbox.find(limit=100):
+                if m.subject_id != slow.started[0]:
+                    until = clock.now() + timedelta(seconds=120)
+                    await u.outbox.save(msgspec.structs.replace(m, lease_owner="relay-b", lease_until=until))
+            await u.commit()
+
+    slow = SlowChannel(
+        ShipNotificationHandler(uow=storage, channels=Channels(channel)),
+        clock,
+        100,
+        during_first=other_relay_took_the_others,
+    )
+    report = await run_relay(storage, slow, clock, concurrency=1, batch=3, lease_s=120)
+
+    assert (report.claimed, report.delivered, report.lost_leases) == (3, 1, 2)
+    assert len(slow.started) == 1  # never sent what relay-b now holds
+    outbox = await messages(storage)
+    first, *rest = sorted(shipments, key=lambda s: slow.started.index(s.id) if s.id in slow.started else 9)
+    assert outbox[first.id].status == OutboxStatus.delivered and parcel_count(market, first) == 1
+    for s in rest:
+        assert (outbox[s.id].status, outbox[s.id].lease_owner) == (OutboxStatus.in_flight, "relay-b")
+        assert parcel_count(market, s) == 0

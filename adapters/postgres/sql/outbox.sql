@@ -53,6 +53,12 @@ WHERE id IN (
 )
 RETURNING *;
 
+-- name: outbox_renew
+UPDATE portside.outbox
+SET lease_until = $3
+WHERE id = ANY($1::text[]) AND lease_owner = $2 AND status = 'in_flight'
+RETURNING id;
+
 -- name: outbox_find
 SELECT * FROM portside.outbox
 WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR store_id = $2)
