@@ -285,12 +285,15 @@ class MemoryOutbox(_Repo):
             raise NotFound("outbox message", message.id)
         self._t.outbox[message.id] = message
 
-    async def save_many(self, messages: list[OutboxMessage]) -> None:
+    async def save_many(self, messages: list[OutboxMessage], *, held_by: str | None = None) -> set[str]:
+        if held_by is not None:
+            messages = [m for m in messages if _held(self._t.outbox.get(m.id), held_by)]
         for message in messages:
             if message.id not in self._t.outbox:
                 raise NotFound("outbox message", message.id)  # before any write, as one statement would
         for message in messages:
             self._t.outbox[message.id] = message
+        return {m.id for m in messages}
 
     async def find(
         self,
@@ -475,3 +478,7 @@ class MemoryWebhooks(_Repo):
             if w.account_id == account_id and (active is None or w.active == active)
         ]
         return sorted(found, key=lambda w: (w.created_at, w.id))
+
+
+def _held(stored: OutboxMessage | None, owner: str) -> bool:
+    return stored is not None and stored.status == OutboxStatus.in_flight and stored.lease_owner == owner

@@ -67,15 +67,19 @@ class PostgresOutbox(Repository):
             return set()
         return {row[0] for row in await self._fetch("outbox_renew", sorted(message_ids), owner, until)}
 
-    async def save_many(self, messages: list[OutboxMessage]) -> None:
+    async def save_many(self, messages: list[OutboxMessage], *, held_by: str | None = None) -> set[str]:
         if not messages:
-            return
-        ordered = sorted(messages, key=lambda m: m.id)  # rows locked in one order by every writer
+            return set()
+        # Sorted, which does not fix the order an UPDATE … FROM locks rows in (its join decides): two
+        # relays settling overlapping messages could deadlock, and the relay's settler then records
+        # its group one message at a time.
+        ordered = sorted(messages, key=lambda m: m.id)
         columns = [list(column) for column in zip(*(_params(m) for m in ordered), strict=True)]
-        saved = {row[0] for row in await self._fetch("outbox_save_many", *columns)}
+        saved = {row[0] for row in await self._fetch("outbox_save_many", *columns, held_by)}
         missing = [m.id for m in ordered if m.id not in saved]
-        if missing:
+        if missing and held_by is None:
             raise NotFound("outbox message", missing[0])
+        return saved
 
     async def depth(self, *, now: datetime) -> list[OutboxDepth]:
         return [

@@ -44,7 +44,7 @@ class PostgresShipments(Repository):
     async def set_notifications(self, states: Mapping[str, NotificationState]) -> dict[str, Shipment]:
         if not states:
             return {}
-        ids = sorted(states)  # rows locked in one order by every writer
+        ids = sorted(states)  # the join decides the locking order; the relay's settler copes with a deadlock
         rows = await self._fetch(
             "shipment_set_notifications", ids, [states[i].status.value for i in ids], [states[i] for i in ids]
         )

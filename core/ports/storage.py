@@ -168,8 +168,10 @@ class OutboxRepository(Protocol):
         ...
 
     async def save(self, message: OutboxMessage) -> None: ...
-    async def save_many(self, messages: list[OutboxMessage]) -> None:
-        """``save`` for each message, in one statement (a relay settles a group of messages at once)."""
+    async def save_many(self, messages: list[OutboxMessage], *, held_by: str | None = None) -> set[str]:
+        """``save`` for each message, in one statement (a relay settles a group of messages at once); the
+        ids saved. ``held_by``: only the messages still in flight under that relay's lease are saved (one
+        another relay has claimed since is its to settle), the others left as they are."""
         ...
 
     async def depth(self, *, now: datetime) -> list[OutboxDepth]:

@@ -128,7 +128,7 @@ async def dispatch_outbox(
     report = DispatchReport()
     gate = asyncio.Semaphore(settings.concurrency)
     running: set[asyncio.Task[None]] = set()
-    settler = _Settler(uow)
+    settler = _Settler(uow, owner)
 
     async def attempt(message: OutboxMessage) -> None:
         handler = handlers[message.kind]
@@ -166,7 +166,8 @@ async def dispatch_outbox(
                     gate.release()  # claimed by another relay while it waited: theirs to send now
                     report.lost_leases += 1
                     continue
-                task = asyncio.create_task(attempt(message), context=batch)
+                # Each delivery its own copy of the batch's context: a ContextVar one sets stays its own.
+                task = asyncio.create_task(attempt(message), context=batch.copy())
                 running.add(task)
                 task.add_done_callback(running.discard)
             if not more:
@@ -302,8 +303,8 @@ class _Settler:
     failure never holds the others back (a message left unrecorded is claimed again once its lease
     lapses, and checked on the channel before anything is resent)."""
 
-    def __init__(self, uow: UnitOfWorkFactory) -> None:
-        self._uow = uow
+    def __init__(self, uow: UnitOfWorkFactory, owner: str) -> None:
+        self._uow, self._owner = uow, owner
         self._waiting: list[_Waiting] = []
         self._busy = False
 
@@ -365,9 +366,18 @@ class _Settler:
             ordered = sorted(
                 group, key=lambda w: (w.outcome.message.kind, w.outcome.message.subject_id, w.outcome.message.id)
             )
-            await u.outbox.save_many([w.outcome.message for w in ordered])
+            saved = await u.outbox.save_many([w.outcome.message for w in ordered], held_by=self._owner)
             by_kind: dict[OutboxKind, tuple[OutboxHandler, list[Outcome]]] = {}
             for w in ordered:
+                if w.outcome.message.id not in saved:
+                    # Its lease lapsed during the delivery and another relay claimed it: that relay looks
+                    # on the channel before sending (outcome_unknown) and records what it finds.
+                    log.warning(
+                        "outbox message %s: its lease lapsed before its outcome was recorded; the relay "
+                        "now holding it settles it",
+                        w.outcome.message.id,
+                    )
+                    continue
                 by_kind.setdefault(w.outcome.message.kind, (w.handler, []))[1].append(w.outcome)
             for handler, outcomes in by_kind.values():
                 await handler.on_outcomes(u, outcomes)

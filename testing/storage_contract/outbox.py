@@ -73,6 +73,27 @@ class OutboxContract:
             await committed(uow_factory, lambda u: u.outbox.save_many([again, make_message("ghost")]))
         assert await read(uow_factory, lambda u: u.outbox.get("m1")) == delivered
 
+    async def test_save_many_held_by_saves_only_what_the_relay_still_holds(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        await _add(uow_factory, *(make_message(f"m{i}", available_at=at(i)) for i in range(3)))
+        mine = await _claim(uow_factory, "relay-a", minute=5, limit=2)  # m0, m1
+        taken = msgspec.structs.replace(mine[1], lease_owner="relay-b")  # claimed again by relay-b
+        await committed(uow_factory, lambda u: u.outbox.save(taken))
+        settled = [
+            msgspec.structs.replace(m, status=OutboxStatus.delivered, lease_owner=None, lease_until=None) for m in mine
+        ]
+        pending = await read(uow_factory, lambda u: u.outbox.get("m2"))
+        assert pending is not None
+        saved = await committed(
+            uow_factory,
+            lambda u: u.outbox.save_many([*settled, msgspec.structs.replace(pending, attempts=5)], held_by="relay-a"),
+        )
+        assert saved == {"m0"}
+        assert await read(uow_factory, lambda u: u.outbox.get("m0")) == settled[0]
+        assert await read(uow_factory, lambda u: u.outbox.get("m1")) == taken  # relay-b's to settle
+        assert await read(uow_factory, lambda u: u.outbox.get("m2")) == pending  # never claimed: untouched
+
     async def test_claims_due_pending_messages_oldest_first(self, uow_factory: UnitOfWorkFactory) -> None:
         await _add(
             uow_factory,

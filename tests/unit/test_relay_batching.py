@@ -843,3 +843,24 @@ async def test_a_message_another_relay_claimed_while_it_waited_is_left_to_that_r
     for s in rest:
         assert (outbox[s.id].status, outbox[s.id].lease_owner) == (OutboxStatus.in_flight, "relay-b")
         assert parcel_count(market, s) == 0
+
+
+async def test_an_outcome_whose_lease_another_relay_took_during_the_delivery_is_not_recorded(
+    storage, clock, channel, market, store
+) -> None:
+    (shipment,) = await ship_orders(storage, clock, channel, market, store, 1)
+
+    async def relay_b_claims_it() -> None:  # the delivery outlived its lease (a misconfigured lease_s)
+        async with storage() as u:
+            assert len(await u.outbox.claim(owner="relay-b", now=clock.now(), lease_s=120, limit=10)) == 1
+            await u.commit()
+
+    slow = SlowChannel(
+        ShipNotificationHandler(uow=storage, channels=Channels(channel)), clock, 200, during_first=relay_b_claims_it
+    )
+    await run_relay(storage, slow, clock, concurrency=1, batch=1, lease_s=120)
+
+    held = (await messages(storage))[shipment.id]
+    assert (held.status, held.lease_owner, held.outcome_unknown) == (OutboxStatus.in_flight, "relay-b", True)
+    stored = (await shipment_states(storage, [shipment.id]))[shipment.id]
+    assert stored is not None and stored.notification.status != NotificationStatus.delivered  # relay-b records it

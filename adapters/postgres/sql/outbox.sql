@@ -28,7 +28,7 @@ FROM unnest(
     $9::timestamptz[], $10::text[], $11::boolean[], $12::text[], $13::timestamptz[], $14::timestamptz[]
 ) AS v(id, kind, store_id, subject_id, payload, status, attempts, available_at, created_at, last_error,
        outcome_unknown, lease_owner, lease_until, delivered_at)
-WHERE o.id = v.id
+WHERE o.id = v.id AND ($15::text IS NULL OR (o.lease_owner = $15 AND o.status = 'in_flight'))
 RETURNING o.id;
 
 -- name: outbox_get
