@@ -125,7 +125,16 @@ def keyed_page(body: bytes, ctx: MappingContext) -> KeyedPage:
     if raws is None:
         raws = split_items(body)
     keys = [order_key(raw) for raw in raws]
-    prints = {cid: fingerprint(raw, ctx) for (cid, _), raw in zip(keys, raws, strict=True) if cid is not None}
+    prints: dict[str, bytes] = {}
+    twice: set[str] = set()
+    for (cid, _), raw in zip(keys, raws, strict=True):
+        if cid is not None:
+            if cid in prints:
+                twice.add(cid)
+            prints[cid] = fingerprint(raw, ctx)
+    for cid in twice:
+        # An id the page holds twice is decoded both times, never found unchanged by one copy's print.
+        del prints[cid]
     return KeyedPage(raws, keys, prints)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from portside.channels.cdiscount.mapping import MappingContext
 from portside.channels.cdiscount.pages import Unchanged, assemble, decode_known, decode_wires, keyed_page
+from portside.channels.cdiscount.schemas import WireOrder
 from portside.core.ports import MappingFailure
 
 from .wire_samples import order, page
@@ -70,3 +71,11 @@ def test_a_badly_typed_order_fails_alone_on_the_known_path() -> None:
     assert [f.channel_order_id for f in page_.failures] == ["2509011032BAD00"]
     assert isinstance(page_.failures[0], MappingFailure)
     assert len(page_.orders) + len(page_.skipped) == 2
+
+
+def test_an_order_sent_twice_on_one_page_is_never_found_unchanged_by_one_copy_s_print() -> None:
+    ctx = MappingContext("store-1")
+    twin = "2509011032TWIN0"
+    keyed = keyed_page(page(order(orderId=twin), order(orderId=twin, updatedAt="2026-01-02T03:04:05Z")), ctx)
+    assert twin not in keyed.prints  # so KnownOrders is never asked about it: both copies are decoded
+    assert [type(item) for item in decode_known(keyed, set(keyed.prints))] == [WireOrder, WireOrder]
