@@ -25,7 +25,8 @@ log = logging.getLogger("portside.channels.cdiscount")
 
 # Keycloak's answers when the credentials themselves are wrong (RFC 6749 §5.2).
 _CREDENTIAL_ERRORS = frozenset({"invalid_client", "unauthorized_client", "invalid_grant"})
-_WRONG_ENDPOINT = frozenset({403, 404, 405, 410})  # no token endpoint there: a setting to fix, not an outage
+_WRONG_ENDPOINT = frozenset({404, 405, 410})  # no token endpoint there: a setting to fix, not an outage
+_BLOCKED_RETRY_S = 300.0  # a 403 before any credential is read: a firewall or proxy, often for a while
 
 
 class TokenCache:
@@ -119,6 +120,15 @@ class TokenProvider:
                 f"(Octopia's is {PRODUCTION_AUTH_URL})"
             )
             raise ChannelRejected(f"Octopia's token endpoint: {reason}", field_errors={"auth_url": [reason]})
+        if response.status == 403:
+            # Refused before any credential was read (those are a 400/401): a firewall or proxy in the way,
+            # often for a while only; retried later, so that a blocking spell kills no notification.
+            raise ChannelUnavailable(
+                "Octopia's token endpoint answered HTTP 403 (a firewall or proxy refusing the request); portside "
+                f"will retry. If it lasts, check the store's auth_url setting (Octopia's is {PRODUCTION_AUTH_URL}) "
+                "and that this host may reach it.",
+                retry_after=_BLOCKED_RETRY_S,
+            )
         if not response.ok:
             raise ChannelUnavailable(f"Octopia's token endpoint answered HTTP {response.status}; portside will retry.")
         try:

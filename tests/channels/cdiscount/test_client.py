@@ -324,7 +324,7 @@ def test_credentials_never_show_their_secret() -> None:
     assert SECRET not in repr(credentials) and SECRET not in str(credentials)
 
 
-@pytest.mark.parametrize("status", [403, 404])
+@pytest.mark.parametrize("status", [404, 405, 410])
 async def test_a_token_endpoint_that_is_not_there_is_a_setting_to_fix_not_an_outage(
     connect, mock_http, status: int
 ) -> None:
@@ -335,3 +335,13 @@ async def test_a_token_endpoint_that_is_not_there_is_a_setting_to_fix_not_an_out
     assert f"HTTP {status}" in str(caught.value) and "auth_url" in str(caught.value)
     assert "auth_url" in caught.value.field_errors  # type: ignore[attr-defined]
     assert len(calls(mock_http, "POST", AUTH_URL)) == 1  # not retried
+
+
+async def test_a_token_endpoint_refusing_with_403_is_retried_later_naming_the_setting(connect, mock_http) -> None:
+    # A firewall or proxy blocking for a while must not turn every notification of the spell dead.
+    mock_http.post(AUTH_URL, status=403, body="<html>Forbidden</html>", content_type="text/html")
+    with pytest.raises(ChannelError) as caught:
+        await connect().client.get("/orders")
+    assert caught.value.retryable and caught.value.retry_after == 300
+    assert "HTTP 403" in str(caught.value) and "auth_url" in str(caught.value)
+    assert len(calls(mock_http, "POST", AUTH_URL)) == 1
