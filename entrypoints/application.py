@@ -93,9 +93,7 @@ class Portside:
         return f"{self.worker_id}:{new_id()[:8]}"
 
     def _import_settings(self, window: ImportWindow | None) -> ImportSettings:
-        if window is None:
-            return self.import_settings
-        return msgspec.structs.replace(self.import_settings, overlap=window.overlap, look_back=window.look_back)
+        return self.import_settings.for_store(window)
 
     async def sync_store(
         self,

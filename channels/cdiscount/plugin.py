@@ -128,10 +128,23 @@ class CdiscountPlugin:
             capabilities=CAPABILITIES,
             acknowledger=CdiscountAcknowledger(client, settings.approval_status_field),
             import_window=ImportWindow(
-                overlap=timedelta(minutes=settings.import_overlap_minutes),
-                look_back=timedelta(days=settings.import_look_back_days),
+                overlap=None
+                if settings.import_overlap_minutes is None
+                else timedelta(minutes=settings.import_overlap_minutes),
+                look_back=None
+                if settings.import_look_back_days is None
+                else timedelta(days=settings.import_look_back_days),
             ),
         )
+
+
+def _import_window(settings: CdiscountSettings) -> ImportWindow:
+    """What the store sets of its import window; unset, the service's default stays."""
+    overlap, look_back = settings.import_overlap_minutes, settings.import_look_back_days
+    return ImportWindow(
+        overlap=None if overlap is None else timedelta(minutes=overlap),
+        look_back=None if look_back is None else timedelta(days=look_back),
+    )
 
 
 plugin = CdiscountPlugin()

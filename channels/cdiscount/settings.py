@@ -51,9 +51,10 @@ class CdiscountSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     # ``GET /orders`` sort key. ``createdAt`` never moves an order while paging; ``updatedAt`` would
     # move an order updated mid-sync to the end and shift the page boundary over another one.
     sort: NonEmpty = "createdAt"
-    # Read by the composition root into the core's import settings (first sync, re-read window).
-    import_look_back_days: Annotated[int, Meta(ge=1, le=365)] = 30
-    import_overlap_minutes: Annotated[int, Meta(ge=0, le=7 * 24 * 60)] = 60
+    # Read by the composition root into the core's import settings (first sync, re-read window); unset,
+    # the service's defaults (PORTSIDE_SYNC_LOOK_BACK_DAYS, PORTSIDE_SYNC_OVERLAP_S) apply.
+    import_look_back_days: Annotated[int, Meta(ge=1, le=365)] | None = None
+    import_overlap_minutes: Annotated[int, Meta(ge=0, le=7 * 24 * 60)] | None = None
     # Client-side throttle per store: Octopia publishes no quota besides tokens (§4.9), so stay polite.
     rate_per_s: Annotated[float, Meta(gt=0)] = 5.0
     rate_burst: Annotated[int, Meta(ge=1)] = 10

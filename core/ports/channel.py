@@ -134,10 +134,11 @@ class ChannelProvider(Protocol):
 
 
 class ImportWindow(msgspec.Struct, frozen=True, kw_only=True):
-    """A store's own import window (its channel settings), instead of the process-wide defaults."""
+    """A store's own import window (its channel settings), instead of the process-wide defaults; a field
+    left None keeps the service's default (``PORTSIDE_SYNC_OVERLAP_S``, ``PORTSIDE_SYNC_LOOK_BACK_DAYS``)."""
 
-    overlap: timedelta
-    look_back: timedelta
+    overlap: timedelta | None = None
+    look_back: timedelta | None = None
 
 
 class ChannelBundle(msgspec.Struct, frozen=True, kw_only=True):

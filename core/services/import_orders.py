@@ -16,7 +16,7 @@ from ..model import (
     SyncCursor,
     SyncReport,
 )
-from ..ports import Clock, OrderSource, UnitOfWork, UnitOfWorkFactory
+from ..ports import Clock, ImportWindow, OrderSource, UnitOfWork, UnitOfWorkFactory
 from .enrichment import OrderEnricher
 from .ids import new_id
 from .import_page import PageTally, PreparedPage, prepare_page, retry_pending_enrichment, write_page
@@ -45,6 +45,16 @@ class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("lease_ttl_s: must be positive")
         if self.pending_enrichment_batch < 1:
             raise ValueError("pending_enrichment_batch: must be at least 1")
+
+    def for_store(self, window: ImportWindow | None) -> ImportSettings:
+        """These settings with what a store's own window sets (its channel settings); the rest unchanged."""
+        if window is None:
+            return self
+        return msgspec.structs.replace(
+            self,
+            overlap=self.overlap if window.overlap is None else window.overlap,
+            look_back=self.look_back if window.look_back is None else window.look_back,
+        )
 
 
 class SyncProgress(msgspec.Struct, frozen=True, kw_only=True):

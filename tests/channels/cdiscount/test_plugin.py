@@ -27,7 +27,7 @@ def test_production_defaults() -> None:
     assert PRODUCTION_AUTH_URL == "https://auth.octopia-io.net/auth/realms/maas/protocol/openid-connect/token"
     assert settings.api_base_url == PRODUCTION_API_BASE_URL == "https://api.octopia-io.net/seller/v2"
     assert (settings.sales_channel_id, settings.page_size, settings.sort) == ("CDISFR", 100, "createdAt")
-    assert (settings.import_look_back_days, settings.import_overlap_minutes) == (30, 60)
+    assert (settings.import_look_back_days, settings.import_overlap_minutes) == (None, None)  # the service's
     assert settings.approval_status_field == "approval_status"
 
 
