@@ -35,7 +35,7 @@ class SyncReport(msgspec.Struct, frozen=True, kw_only=True):
     unmapped_statuses: dict[str, int] = {}
     cursor_before: datetime | None = None
     cursor_after: datetime | None = None
-    outcome: str = "running"  # running | completed | failed | already_running
+    outcome: str = "running"  # running | completed | failed | interrupted
     error: str | None = None
 
     def __post_init__(self) -> None:

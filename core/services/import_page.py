@@ -21,7 +21,7 @@ from ..model import (
     Store,
 )
 from ..ports import Clock, OrderPage, OrderRecord, UnitOfWork, UnitOfWorkFactory
-from .acceptance import enqueue_decision, should_auto_accept
+from .acceptance import enqueue_policy_acceptance, should_auto_accept
 from .catalog import enrich_from_catalog, skus_of
 from .enrichment import OrderEnricher
 from .hashing import content_hash
@@ -175,6 +175,12 @@ async def write_page(
                     tally.unchanged += 1
                     continue
                 final = reconcile(order, previous)
+                if record is not None and final == previous:
+                    # Only the fingerprint moved (a new mapping version, a fingerprint made another way,
+                    # a setting that changed nothing here): the new one is kept, nobody told of a change.
+                    updates.append(msgspec.structs.replace(record, content_hash=digest))
+                    tally.unchanged += 1
+                    continue
                 (updates if previous else new).append(OrderRecord(order=final, content_hash=digest, modified_at=now))
                 activity += await _account_for(u, store, final, previous, mapping, products, tally, now)
             # New orders take the bulk path: the rows were read locked just above, and only the store's
@@ -216,8 +222,7 @@ async def _account_for(
         else:
             activity.append(activity_record(order, ActivityKind.updated, now, {"channel_status": order.channel_status}))
     if (previous is None or previous.status != order.status) and should_auto_accept(store, order, products):
-        _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
-        if queued:
+        if await enqueue_policy_acceptance(u, order, now=now):
             by: dict[str, object] = {"by": AcceptancePolicy.auto_known_skus}
             activity.append(activity_record(order, ActivityKind.accepted, now, by))
     return activity

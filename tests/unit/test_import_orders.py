@@ -365,15 +365,15 @@ class FingerprintingChannel(FakeChannel):
     """A channel that fingerprints orders before mapping them, as a real one does with wire bytes."""
 
     mapped = 0
+    version = b""  # part of every print: a new one (a new mapping version) changes them all
 
     async def pages(self, updated_since, *, known=None):  # type: ignore[override]
         import hashlib
 
         async for page in super().pages(updated_since):
             prints = {
-                o.channel_order_id: hashlib.sha256(
-                    o.channel_status.encode() + o.updated_at.isoformat().encode()
-                ).digest()
+                o.channel_order_id: self.version
+                + hashlib.sha256(o.channel_status.encode() + o.updated_at.isoformat().encode()).digest()
                 for o in page.orders
             }
             same = await known.unchanged(prints) if known is not None else set()
@@ -405,3 +405,32 @@ async def test_orders_a_channel_fingerprints_as_unchanged_are_not_even_mapped(st
     async with storage() as u:
         record = (await u.orders.get_by_channel_ids(store.id, [changed]))[changed]
     assert record.order.status == OrderStatus.shipped
+
+
+class ReprintingChannel(FingerprintingChannel):
+    """The same orders, fingerprinted another way (a new mapping version, another hash)."""
+
+    version = b"v2"
+
+
+async def test_a_new_fingerprint_for_the_same_order_is_kept_quietly(store, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 5, start=clock.now() - timedelta(hours=1)))
+    await sync(store, FingerprintingChannel(market, page_size=10), storage, clock)
+    before = {r.order.channel_order_id: r for r in await stored(storage, store)}
+    async with storage() as u:
+        logged = len(await u.activity.list_for_order(next(iter(before.values())).order.id))
+        await u.cursors.set(SyncCursor(store_id=store.id, updated_at=clock.now() - timedelta(days=2)))
+        await u.commit()
+    clock.advance(minutes=15)
+
+    again = await sync(store, ReprintingChannel(market, page_size=10), storage, clock)
+
+    assert (again.fetched, again.updated, again.unchanged) == (5, 0, 5)  # no phantom update
+    after = {r.order.channel_order_id: r for r in await stored(storage, store)}
+    for cid, record in after.items():
+        assert record.order == before[cid].order and record.modified_at == before[cid].modified_at
+        assert record.content_hash == b"v2" + before[cid].content_hash  # the new print, kept
+    async with storage() as u:
+        assert len(await u.activity.list_for_order(next(iter(before.values())).order.id)) == logged
+    third = await sync(store, ReprintingChannel(market, page_size=10), storage, clock)
+    assert (third.unchanged, third.updated) == (5, 0)
