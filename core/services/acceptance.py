@@ -66,6 +66,17 @@ async def enqueue_decision(
     return message, True
 
 
+async def enqueue_policy_acceptance(u: UnitOfWork, order: Order, *, now: datetime) -> bool:
+    """Queue the ``auto_known_skus`` policy's acceptance of ``order``; returns whether it did. An order
+    that already has a decision keeps it: the seller may have refused it by hand, and the marketplace
+    not synced it back yet. Checked first, not left to ``enqueue_decision``'s Conflict, which would
+    roll back the caller's whole transaction (an import page, a catalog change's orders)."""
+    if await u.outbox.get(derived_id("decision", order.id)) is not None:
+        return False
+    _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
+    return queued
+
+
 async def decide_order(
     order_id: str,
     *,

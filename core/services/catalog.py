@@ -11,7 +11,7 @@ import msgspec
 
 from ..model import AcceptancePolicy, ActivityKind, Order, OrderFlag, OrderStatus, Product, Store, lines_weight
 from ..ports import Clock, OrderQuery, OrderRecord, UnitOfWork, UnitOfWorkFactory
-from .acceptance import enqueue_decision, should_auto_accept
+from .acceptance import enqueue_policy_acceptance, should_auto_accept
 
 # Orders still to be shipped: what a late catalog entry can help. A shipped, delivered or cancelled
 # order keeps what it had when it left.
@@ -89,16 +89,17 @@ async def _auto_accept(
     u: UnitOfWork, stores: dict[str, Store], orders: list[Order], products: dict[str, Product], now: datetime
 ) -> None:
     """Orders awaiting acceptance whose every SKU is known now: the ``auto_known_skus`` policy accepts
-    them as the import would have, had the products come first."""
+    them as the import would have, had the products come first. An order already decided (the seller
+    refused it by hand, the marketplace has not synced it back) keeps its decision."""
     from .import_page import activity_record  # import_page imports this module
 
     accepted = []
     for order in orders:
-        if should_auto_accept(stores[order.store_id], order, products):
-            _, queued = await enqueue_decision(u, order, accept=True, reason=None, now=now, by="policy")
-            if queued:
-                detail: dict[str, object] = {"by": AcceptancePolicy.auto_known_skus}
-                accepted.append(activity_record(order, ActivityKind.accepted, now, detail))
+        if should_auto_accept(stores[order.store_id], order, products) and await enqueue_policy_acceptance(
+            u, order, now=now
+        ):
+            detail: dict[str, object] = {"by": AcceptancePolicy.auto_known_skus}
+            accepted.append(activity_record(order, ActivityKind.accepted, now, detail))
     if accepted:
         await u.activity.add_many(accepted)
 

@@ -8,7 +8,9 @@ import pytest
 
 from portside.core.errors import Conflict, NotFound
 from portside.core.model import (
+    AcceptancePolicy,
     ActivityKind,
+    DecisionPayload,
     LineOption,
     NotificationState,
     NotificationStatus,
@@ -17,8 +19,10 @@ from portside.core.model import (
     Product,
     Weight,
     order_id_for,
+    payload_of,
 )
 from portside.core.ports import OrderRecord, UnitOfWorkFactory
+from portside.core.services.acceptance import enqueue_decision
 from portside.core.services.catalog import reenrich_open_orders
 from portside.testing.clock import FixedClock
 from portside.testing.orders import make_order
@@ -193,6 +197,44 @@ class CatalogContract:
         clock.at = at(9)  # nothing left to fill: nothing written again
         assert await reenrich_open_orders("acct-1", ["MUG"], uow=uow_factory, clock=clock) == 0
         assert await reenrich_open_orders("acct-1", [], uow=uow_factory, clock=clock) == 0
+
+    async def test_an_order_already_decided_keeps_its_decision_and_the_rest_is_filled(
+        self, uow_factory: UnitOfWorkFactory
+    ) -> None:
+        # The seller refused REFUSED by hand; the marketplace has not synced it back, so it still awaits
+        # acceptance. A product arriving now must neither accept it nor stop the other orders' fill.
+        def waiting(channel_id: str, status: OrderStatus = OrderStatus.awaiting_acceptance) -> OrderRecord:
+            order = make_order("s1", channel_id, skus=("MUG",), core_status=status)
+            return make_record(msgspec.structs.replace(order, flags=(OrderFlag.unknown_sku,)), modified_at=at(0))
+
+        refused, pending, ready = (
+            waiting("REFUSED"),
+            waiting("PENDING"),
+            waiting("READY", OrderStatus.awaiting_shipment),
+        )
+        async with uow_factory() as u:
+            await u.stores.add(
+                make_store("s1", account_id="acct-1", acceptance_policy=AcceptancePolicy.auto_known_skus)
+            )
+            await u.orders.save_many([refused, pending, ready])
+            await enqueue_decision(u, refused.order, accept=False, reason="out of stock", now=at(1), by="seller")
+            await u.catalog.upsert_many("acct-1", [_product("MUG")])
+            await u.commit()
+        assert await reenrich_open_orders("acct-1", ["MUG"], uow=uow_factory, clock=FixedClock(at(5))) == 3
+        ids = [refused.order.id, pending.order.id, ready.order.id]
+        after = await read(uow_factory, lambda u: u.orders.get_many(ids))
+        for record in after.values():  # every one filled, the refused one too
+            assert OrderFlag.unknown_sku not in record.order.flags and record.modified_at == at(5)
+        async with uow_factory() as u:
+            decisions = {
+                m.subject_id: payload_of(m, DecisionPayload) for i in ids for m in await u.outbox.find(subject_id=i)
+            }
+        assert decisions[refused.order.id].accept is False and decisions[refused.order.id].by == "seller"
+        assert decisions[pending.order.id].accept is True and decisions[pending.order.id].by == "policy"
+        assert set(decisions) == {refused.order.id, pending.order.id}
+        accepted = await read(uow_factory, lambda u: u.activity.list_for_order(pending.order.id))
+        assert [a.kind for a in accepted] == [ActivityKind.accepted]
+        assert await read(uow_factory, lambda u: u.activity.list_for_order(refused.order.id)) == []
 
 
 class ActivityContract:

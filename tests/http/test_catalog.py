@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from portside.core.model import OrderStatus
+from portside.core.model import DecisionPayload, Order, OrderStatus, payload_of
 from portside.entrypoints.application import Portside
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.orders import make_order
@@ -174,3 +174,44 @@ async def test_a_late_product_lets_the_known_skus_policy_accept(
     assert len(queued) == 1 and queued[0].kind == "acceptance"  # type: ignore[attr-defined]
     assert (await alice.api.put("/v1/catalog/products/BOWL", json={"weight_g": 310})).status == 200
     assert len(await decisions()) == 1  # one decision per order
+
+
+async def test_a_product_stored_after_the_seller_refused_an_order_fills_everything_else(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin
+) -> None:
+    store = await connect_store(alice, acceptance_policy="auto_known_skus")
+
+    def waiting(channel_id: str, sku: str) -> Order:
+        status = OrderStatus.awaiting_acceptance
+        return make_order(store["id"], channel_id, skus=(sku,), core_status=status, status="WaitingAcceptance")
+
+    bowls = [waiting("CD-1", "BOWL"), waiting("CD-2", "BOWL")]
+    plate = waiting("CD-4", "PLATE")
+    await import_orders(portside, plugin, store["id"], [*bowls, make_order(store["id"], "CD-3", skus=("BOWL",)), plate])
+    for refused in (bowls[0], plate):  # the marketplace has not synced the refusals back: still awaiting
+        answer = await alice.api.post(f"/v1/orders/{refused.id}/refuse", json={"reason": "out of stock"})
+        assert answer.status == 202, answer.body
+
+    async def decisions(order: Order) -> list[bool]:
+        async with portside.uow() as u:
+            return [payload_of(m, DecisionPayload).accept for m in await u.outbox.find(subject_id=order.id)]
+
+    async def weights() -> dict[str, tuple[int | None, list[str]]]:
+        found = (await alice.api.get("/v1/orders", params={"limit": 50})).json["items"]
+        return {o["channel_order_id"]: (o["lines"][0]["weight_g"], o["flags"]) for o in found}
+
+    put = await alice.api.put("/v1/catalog/products/BOWL", json={"weight_g": 300})
+    assert put.status == 200, put.body
+    filled = await weights()
+    assert {k: v for k, v in filled.items() if k != "CD-4"} == {
+        "CD-1": (300, ["decision_pending"]),
+        "CD-2": (300, []),
+        "CD-3": (300, []),
+    }
+    assert await decisions(bowls[0]) == [False]  # the seller's refusal stands
+    assert await decisions(bowls[1]) == [True]  # the policy's acceptance
+    bulk = await alice.api.post(
+        "/v1/catalog/products:bulk", data='{"sku": "PLATE", "weight_g": 120}\n', headers={"Content-Type": NDJSON}
+    )
+    assert bulk.status == 200 and bulk.json["orders_enriched"] == 1, bulk.body
+    assert (await weights())["CD-4"] == (120, ["decision_pending"]) and await decisions(plate) == [False]

@@ -25,6 +25,7 @@ from .test_carriers import (  # noqa: F401
     test_settings_the_carrier_refuses_are_a_422_with_its_reason,
 )
 from .test_catalog import (  # noqa: F401
+    test_a_product_stored_after_the_seller_refused_an_order_fills_everything_else,
     test_bulk_csv_with_options_quotes_and_a_bad_row,
     test_bulk_json_lines_store_good_rows_and_report_bad_ones,
     test_bulk_streams_many_rows_in_batches,
