@@ -169,13 +169,21 @@ class OrderContract:
             make_record(make_order("s1", "B", skus=("PLATE",)), modified_at=at(1)),
             make_record(make_order("s2", "C", skus=("CUP",)), modified_at=at(2)),
             make_record(make_order("s2", "D", skus=("MUG-2",)), modified_at=at(3)),
+            make_record(make_order("s2", "E", skus=('Tasse "Été" 25cl',)), modified_at=at(4)),
         )
         assert await _find(uow_factory, skus=["CUP"]) == ["A", "C"]
+        assert await _find(uow_factory, skus=['Tasse "Été" 25cl']) == ["E"]
         assert await _find(uow_factory, skus=["MUG", "PLATE"]) == ["A", "B"]  # exact SKUs, not prefixes
         assert await _find(uow_factory, skus=["CUP"], store_ids=["s2"]) == ["C"]
         assert await _find(uow_factory, skus=["NONE"]) == []
         assert await _find(uow_factory, skus=[]) == []
         assert await _find(uow_factory, skus=["CUP"], statuses=["shipped"]) == []
+        assert await _find(uow_factory, skus=["cup", "Mug", " CUP"]) == []  # exact, case and spaces included
+        assert await _find(uow_factory, skus=["PLATE", "PLATE", ""]) == ["B"]
+        # A bulk import's worth of SKUs, the matching ones last: each line is looked up, not compared
+        # with every SKU, and the answer is the same.
+        many = [f"SKU-{i:05d}" for i in range(20_000)]
+        assert await _find(uow_factory, skus=[*many, "MUG-2", "CUP"]) == ["A", "C", "D"]
 
     async def test_list_flagged(self, uow_factory: UnitOfWorkFactory) -> None:
         unmapped = OrderFlag.unmapped_status.value
