@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 from portside.core.model import DecisionPayload, Order, OrderStatus, payload_of
@@ -113,8 +114,12 @@ async def test_products_list_in_pages_and_delete(alice: Tenant, bob: Tenant) -> 
         if cursor is None:
             break
     assert seen == skus  # by SKU, every one once, never another account's
-    for bad in ("%%%", "T1JERVI", seen[0]):  # not base64, not a products cursor, a bare SKU
-        (await alice.api.get("/v1/catalog/products", params={"cursor": bad})).problem(422)
+    # Not base64, not a products cursor, a bare SKU, a SKU that is no UTF-8, one holding a NUL (which
+    # Postgres cannot compare: it was a 500).
+    nul = base64.urlsafe_b64encode(b"sku:SKU-01\x00").decode()
+    for bad in ("%%%", "T1JERVI", seen[0], base64.urlsafe_b64encode(b"sku:\xff").decode(), nul):
+        problem = (await alice.api.get("/v1/catalog/products", params={"cursor": bad})).problem(422)
+        assert problem["errors"] == {"cursor": "pass next_cursor from the previous page unchanged"}
     deleted = await alice.api.delete("/v1/catalog/products/SKU-03")
     assert deleted.status == 200 and deleted.json["sku"] == "SKU-03" and deleted.json["weight_g"] == 10
     (await alice.api.get("/v1/catalog/products/SKU-03")).problem(404)

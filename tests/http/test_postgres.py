@@ -29,6 +29,7 @@ from .test_catalog import (  # noqa: F401
     test_bulk_csv_with_options_quotes_and_a_bad_row,
     test_bulk_json_lines_store_good_rows_and_report_bad_ones,
     test_bulk_streams_many_rows_in_batches,
+    test_products_list_in_pages_and_delete,
     test_put_and_get_a_product,
 )
 from .test_openapi import test_a_tour_answers_every_operation_as_documented  # noqa: F401

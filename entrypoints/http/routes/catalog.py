@@ -14,7 +14,7 @@ from portside.core.services.catalog import upsert_products
 from portside.core.services.catalog_import import CatalogImport, ImportReport
 
 from ..bulk import LineTooLong, csv_records, json_lines, row_from_csv
-from ..decoding import nul_fields, read_json, read_query
+from ..decoding import NUL, nul_fields, read_json, read_query
 from ..problems import ApiProblem
 from ..project import project
 from ..respond import json_response
@@ -67,7 +67,10 @@ def _after_sku(token: str) -> str:
     try:
         raw = base64.b64decode(token + "=" * (-len(token) % 4), altchars=b"-_", validate=True)
         if raw.startswith(_CURSOR_TAG):
-            return raw[len(_CURSOR_TAG) :].decode()
+            sku = raw[len(_CURSOR_TAG) :].decode()
+            # A NUL decoded from the token got past the routing guard; Postgres would fail on it (a 500).
+            if NUL not in sku:
+                return sku
     except (binascii.Error, ValueError):
         pass
     raise ValidationFailed(
