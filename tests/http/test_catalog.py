@@ -7,6 +7,7 @@ import json
 
 from portside.core.model import DecisionPayload, Order, OrderStatus, payload_of
 from portside.entrypoints.application import Portside
+from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
 from portside.testing.orders import make_order
 
@@ -158,6 +159,27 @@ async def test_catalog_data_sent_after_the_import_fills_the_open_orders(
     assert await line("CD-2") == (120, [])
     await import_orders(portside, plugin, store["id"], [])  # a later sync keeps what the catalog gave
     assert await line("CD-1") == (450, [])
+
+
+async def test_a_deleted_product_is_lost_to_its_orders_once_the_marketplace_changes_them(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin, clock: FixedClock
+) -> None:
+    # What docs/api.md says of DELETE: filled orders keep what they got until the marketplace changes them.
+    store = await connect_store(alice)
+    orders = [make_order(store["id"], "CD-1", skus=("MUG",)), make_order(store["id"], "CD-2", skus=("MUG",))]
+    await import_orders(portside, plugin, store["id"], orders)
+    assert (await alice.api.put("/v1/catalog/products/MUG", json={"weight_g": 450})).status == 200
+    assert (await alice.api.delete("/v1/catalog/products/MUG")).status == 200
+
+    async def lines() -> dict[str, tuple[int | None, list[str]]]:
+        found = (await alice.api.get("/v1/orders", params={"limit": 50})).json["items"]
+        return {o["channel_order_id"]: (o["lines"][0]["weight_g"], o["flags"]) for o in found}
+
+    assert await lines() == {"CD-1": (450, []), "CD-2": (450, [])}
+    clock.advance(minutes=5)
+    changed = plugin.market(store["id"]).update("CD-2", customer_notes="ring twice", updated_at=clock.now())
+    await import_orders(portside, plugin, store["id"], [changed])
+    assert await lines() == {"CD-1": (450, []), "CD-2": (None, ["unknown_sku"])}
 
 
 async def test_a_late_product_lets_the_known_skus_policy_accept(
