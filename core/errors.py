@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 
 class PortsideError(Exception):
     """Base of every error portside raises on purpose."""
@@ -34,6 +37,34 @@ class SyncAlreadyRunning(PortsideError):
     def __init__(self, store_id: str) -> None:
         super().__init__(f"a sync of store {store_id} is already running; its report will appear when it ends")
         self.store_id = store_id
+
+
+class SyncTooSoon(PortsideError):
+    """A sync asked for sooner after the store's last one started than its marketplace allows: nothing
+    was started. ``retry_after``: seconds until it may start (at ``allowed_at``)."""
+
+    def __init__(
+        self,
+        store_id: str,
+        *,
+        marketplace: str,
+        minimum_s: int,
+        last_started_at: datetime,
+        allowed_at: datetime,
+        retry_after: float,
+    ) -> None:
+        wait = max(1, math.ceil(retry_after))
+        super().__init__(
+            f"store {store_id} started a sync at {last_started_at:%Y-%m-%dT%H:%M:%SZ}, and {marketplace} allows "
+            f"at most one every {minimum_s} s (marketplaces rate-limit or block integrations that poll more "
+            f"often); the next may start at {allowed_at:%Y-%m-%dT%H:%M:%SZ}, in {wait} s"
+        )
+        self.store_id = store_id
+        self.marketplace = marketplace
+        self.minimum_s = minimum_s
+        self.last_started_at = last_started_at
+        self.allowed_at = allowed_at
+        self.retry_after = retry_after
 
 
 class SyncLeaseLost(PortsideError):

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from portside.core.errors import NotFound, ValidationFailed
-from portside.core.services import accounts
+from portside.core.services import accounts, claim_on_demand_sync
 from portside.core.services.stores import StoreDraft
 
 from .application import Portside
@@ -201,12 +201,27 @@ async def sync_store(settings: Settings, store_id: str) -> int:
     async with running(settings) as container:
         app = await _app(container)
         store = await app.store(store_id)
+        owner = app.run_owner()
+        # The API's rule: refused while a sync runs, or sooner after the last one started than the
+        # store's marketplace allows (a one-line error saying when it may run).
+        await claim_on_demand_sync(
+            store,
+            app.channels.bundle_for(store).capabilities,
+            owner=owner,
+            uow=app.uow,
+            clock=app.clock,
+            lease_ttl_s=app.import_settings.lease_ttl_s,
+        )
         bar = SyncProgressBar(f"sync {store.name}")
         try:
-            report = await app.sync_store(store_id, progress=bar)
+            report = await app.sync_store(store_id, owner=owner, progress=bar)
         except BaseException:
             bar.done("failed")
             raise
+        finally:
+            async with app.uow() as u:  # released by the import already, unless it failed before taking over
+                await u.sync_leases.release(store_id, owner=owner)
+                await u.commit()
         bar.done(report.outcome)
     print(msgspec.json.format(msgspec.json.encode(report)).decode())
     return 0 if report.outcome == "completed" else 1

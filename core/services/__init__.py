@@ -31,6 +31,7 @@ from .ids import derived_id, new_id
 from .import_orders import ImportSettings, SyncProgress, import_orders
 from .label_hints import LabelSettings, label_hints
 from .notification_retry import retry_notification
+from .on_demand_sync import claim_on_demand_sync, too_soon
 from .order_listing import OrderFilter, list_orders
 from .order_notes import set_internal_notes
 from .pickup_enrichment import PickupEnricher
@@ -76,6 +77,7 @@ __all__ = [
     "authenticate",
     "carrier_statuses",
     "check_url",
+    "claim_on_demand_sync",
     "confirm_shipment",
     "connect_store",
     "content_hash",
@@ -119,6 +121,7 @@ __all__ = [
     "set_status_mapping",
     "should_auto_accept",
     "subscribe",
+    "too_soon",
     "unsubscribe",
     "update_store",
     "upsert_products",

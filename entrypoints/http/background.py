@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from portside.core.errors import SyncAlreadyRunning
+from portside.core.services import claim_on_demand_sync
 
 from ..application import Portside
 
@@ -14,7 +15,8 @@ log = logging.getLogger("portside.http")
 
 class BackgroundSyncs:
     """The default SyncLauncher: takes the store's lease before answering (so a second request while
-    a sync runs, here or in any process, is refused at once), then syncs in a task under that lease."""
+    a sync runs, here or in any process, is refused at once, as is one sooner after the last sync's start
+    than the store's marketplace allows), then syncs in a task under that lease."""
 
     def __init__(self, app: Portside, *, grace_s: float = 30.0) -> None:
         self._app = app
@@ -27,13 +29,15 @@ class BackgroundSyncs:
             raise SyncAlreadyRunning(store_id)  # shutting down: the scheduler will sync it
         app = self._app
         owner = app.run_owner()
-        async with app.uow() as u:
-            taken = await u.sync_leases.acquire(
-                store_id, owner=owner, now=app.clock.now(), ttl_s=app.import_settings.lease_ttl_s
-            )
-            await u.commit()
-        if not taken:
-            raise SyncAlreadyRunning(store_id)
+        store = await app.store(store_id)
+        await claim_on_demand_sync(
+            store,
+            app.channels.bundle_for(store).capabilities,
+            owner=owner,
+            uow=app.uow,
+            clock=app.clock,
+            lease_ttl_s=app.import_settings.lease_ttl_s,
+        )
         task = asyncio.create_task(self._run(store_id, owner), name=f"api-sync:{store_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

@@ -23,7 +23,9 @@ ReadinessCheck = Callable[[], Awaitable[str | None]]
 class SyncLauncher(Protocol):
     async def start(self, store_id: str) -> None:
         """Start one sync of the store in the background and return at once. Raises
-        SyncAlreadyRunning when a sync of that store holds its lease (here or in another process)."""
+        SyncAlreadyRunning when a sync of that store holds its lease (here or in another process), and
+        SyncTooSoon when its last sync started less than its channel's ``min_poll_interval_s`` ago
+        (``portside.core.services.claim_on_demand_sync`` does both, and takes the lease)."""
         ...
 
     async def close(self) -> None:

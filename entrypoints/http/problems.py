@@ -21,6 +21,7 @@ from portside.core.errors import (
     NotFound,
     StorageUnavailable,
     SyncAlreadyRunning,
+    SyncTooSoon,
     ValidationFailed,
 )
 
@@ -109,6 +110,10 @@ def from_exception(exc: BaseException, request: web.Request) -> web.Response:
         return problem_response(422, str(exc), slug="validation", request=request, errors=exc.problems or None)
     if isinstance(exc, NotFound):
         return problem_response(404, str(exc), slug="not-found", request=request)
+    if isinstance(exc, SyncTooSoon):  # the marketplace's limit, not ours: nothing was started
+        return problem_response(
+            429, str(exc), slug="sync-too-soon", request=request, headers=_retry_after(exc.retry_after)
+        )
     if isinstance(exc, Conflict | SyncAlreadyRunning):
         return problem_response(409, str(exc), slug="conflict", request=request)
     if isinstance(exc, ChannelRejected):

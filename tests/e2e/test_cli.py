@@ -57,7 +57,7 @@ async def octopia() -> AsyncIterator[RunningSandbox]:
 async def test_migrate_twice(pg_empty_dsn: str) -> None:
     first = await portside("migrate", env={"PORTSIDE_DATABASE_URL": pg_empty_dsn})
     second = await portside("migrate", env={"PORTSIDE_DATABASE_URL": pg_empty_dsn})
-    assert first.code == 0 and "applied 2 migration(s)" in first.out and "0002_store_seller_key.sql" in first.out
+    assert first.code == 0 and "applied 3 migration(s)" in first.out and "0003_pickup_cache_expiry.sql" in first.out
     assert second.code == 0 and "is up to date" in second.out
 
 
@@ -114,6 +114,14 @@ async def test_accounts_apikeys_stores_and_sync(
     assert report["outcome"] == "completed" and report["new"] > 0
     assert "sync Lyon" in synced.err and "completed" in synced.err  # the progress line
     assert "completed" in (await portside("stores", "list", env=env)).out
+    # Again at once: sooner than Cdiscount allows after the last start, refused in one line with the wait.
+    again = await portside("sync", store.last_line, env=env)
+    assert again.code == 1 and again.out == "", again
+    error = again.err.rstrip("\n").splitlines()[-1]  # after the start-up log line
+    assert error.startswith("portside: store ") and "Traceback" not in again.err, again.err
+    assert "Cdiscount allows at most one every 300 s" in error and re.search(r", in \d+ s$", error), error
+    listing = await portside("stores", "list", env=env)
+    assert listing.out.count("completed") == 1  # the refusal started nothing
 
 
 async def test_mirakl_sandbox_prints_a_store_line_that_connects(env: dict[str, str]) -> None:

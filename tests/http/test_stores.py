@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from portside.core.model import SyncReport
 from portside.entrypoints.application import Portside
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FakeChannelPlugin
@@ -148,5 +149,58 @@ async def test_a_second_sync_while_one_runs_is_a_conflict(alice: Tenant, portsid
     async with portside.uow() as u:
         assert await u.sync_leases.acquire(store["id"], owner="scheduler", now=clock.now(), ttl_s=600)
         await u.commit()
+    problem = (await alice.api.post(f"/v1/stores/{store['id']}/sync")).problem(409)
+    assert "already running" in problem["detail"]
+
+
+async def finished_syncs(alice: Tenant, store_id: str) -> list[dict[str, object]]:
+    """The store's sync reports once none is running (the background task ends within a few loop turns)."""
+    for _ in range(200):
+        reports: list[dict[str, object]] = (await alice.api.get(f"/v1/stores/{store_id}/syncs")).json["items"]
+        if all(r["outcome"] != "running" for r in reports):
+            return reports
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"a sync of store {store_id} never finished: {reports}")
+
+
+async def test_a_sync_sooner_than_the_channel_allows_is_refused_with_when_it_may_run(
+    alice: Tenant, portside: Portside, plugin: FakeChannelPlugin, clock: FixedClock
+) -> None:
+    store = await connect_store(alice)
+    url = f"/v1/stores/{store['id']}/sync"
+    minimum = plugin.capabilities.min_poll_interval_s
+    assert minimum == 60
+    assert (await alice.api.post(url)).status == 202
+    assert len(await finished_syncs(alice, store["id"])) == 1
+
+    clock.advance(seconds=20)  # 20 s after the last sync started: 40 s to wait
+    refused = await alice.api.post(url)
+    problem = refused.problem(429)
+    assert refused.headers["Retry-After"] == "40"
+    assert problem["type"] == "urn:portside:problem:sync-too-soon"
+    assert "at most one every 60 s" in problem["detail"] and "rate-limit" in problem["detail"]
+    assert "2026-11-02T09:01:00Z" in problem["detail"] and "in 40 s" in problem["detail"]  # when it may run
+    assert len(await finished_syncs(alice, store["id"])) == 1  # nothing started
+
+    clock.advance(seconds=39)
+    assert (await alice.api.post(url)).headers["Retry-After"] == "1"
+    clock.advance(seconds=1)  # the minimum after the last start: allowed (the refusals took no lease)
+    started = await alice.api.post(url)
+    assert started.status == 202, started.body
+    reports = await finished_syncs(alice, store["id"])
+    assert [r["outcome"] for r in reports] == ["completed", "completed"]
+    assert reports[0]["started_at"] == "2026-11-02T09:01:00Z"
+
+
+async def test_a_sync_still_running_is_a_conflict_not_a_wait(
+    alice: Tenant, portside: Portside, clock: FixedClock
+) -> None:
+    store = await connect_store(alice)
+    async with portside.uow() as u:  # another process started a sync of the store a second ago
+        running = SyncReport(id="elsewhere", store_id=store["id"], started_at=clock.now())
+        await u.sync_reports.save(running)
+        assert await u.sync_leases.acquire(store["id"], owner="scheduler", now=clock.now(), ttl_s=600)
+        await u.commit()
+    clock.advance(seconds=1)
     problem = (await alice.api.post(f"/v1/stores/{store['id']}/sync")).problem(409)
     assert "already running" in problem["detail"]

@@ -122,10 +122,14 @@ async def test_a_flood_of_shipments_and_syncs_queues_instead_of_failing(
             seen: collections.Counter[int] = collections.Counter()  # every answer, refusals included
 
             async def call(method: str, path: str, body: object = None) -> tuple[str, int]:
-                """A well-behaved client: told to come back later (429), it does."""
+                """A well-behaved client: told to come back later (429), it does; a sync refused because the
+                marketplace allows no other yet (429 sync-too-soon, minutes away) is an answer, not back-pressure."""
                 while True:
                     async with http.request(method, base + path, json=body, headers=headers) as r:
-                        await r.read()
+                        raw = await r.read()
+                        if r.status == 429 and b"urn:portside:problem:sync-too-soon" in raw:
+                            assert path.endswith("/sync") and r.headers.get("Retry-After"), (path, raw)
+                            return path, r.status
                         seen[r.status] += 1
                         retry_after = r.headers.get("Retry-After")
                         if r.status >= 500 or r.status == 429:
@@ -154,6 +158,8 @@ async def test_a_flood_of_shipments_and_syncs_queues_instead_of_failing(
         statuses = collections.Counter(status for _, status in answers)
         assert not [s for s in seen if s >= 500], seen  # pushed back or queued, never failed
         assert seen[429] > 0, seen  # the flood went past the in-flight limit (4 requests a connection)
+        syncs = collections.Counter(status for path, status in answers if path.endswith("/sync"))
+        assert set(syncs) <= {202, 409, 429}, syncs  # started, running, or sooner than Cdiscount allows
         per_order = collections.Counter(
             path.split("/")[3] for path, status in answers if path.endswith("/shipments") and status == 202
         )

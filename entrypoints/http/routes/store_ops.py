@@ -114,8 +114,11 @@ def operations() -> list[Operation]:
             "Sync a store now",
             "stores",
             {202: Reply("the sync started in the background; its report appears under /syncs", SyncStarted)},
-            description="409 while a sync of the store runs (here or in another process), or if the store is inactive.",
-            problems=(409,),
+            description="409 while a sync of the store runs (here or in another process), or if the store is inactive. "
+            "429 (type sync-too-soon, nothing started) sooner after the store's last sync started than its "
+            "marketplace allows (the channel's minimum poll interval: Cdiscount 5 min, Mirakl 1 min or its "
+            "profile's); Retry-After gives the seconds until it may run, the detail says when and why.",
+            problems=(409, 429),
         ),
         Operation(
             "GET",
