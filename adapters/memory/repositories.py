@@ -54,7 +54,8 @@ class MemoryStores(_Repo):
             )
         self._t.stores[store.id] = store
 
-    async def get(self, store_id: str) -> Store | None:
+    # ``for_update`` needs no lock here: a memory unit of work already runs alone.
+    async def get(self, store_id: str, *, for_update: bool = False) -> Store | None:
         return self._t.stores.get(store_id)
 
     async def update(self, store: Store) -> None:

@@ -68,8 +68,8 @@ class PostgresStores(Repository):
         if await self._fetchval("store_add", *self._params(store)) is None:
             raise Conflict(_taken(store))
 
-    async def get(self, store_id: str) -> Store | None:
-        row = await self._fetchrow("store_get", store_id)
+    async def get(self, store_id: str, *, for_update: bool = False) -> Store | None:
+        row = await self._fetchrow("store_get_for_update" if for_update else "store_get", store_id)
         return None if row is None else self._open(row)
 
     async def update(self, store: Store) -> None:

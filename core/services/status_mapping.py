@@ -70,7 +70,13 @@ async def set_status_mapping(
             raise NotFound("store", store_id)
     await _refuse_unknown_statuses(store_id, overrides, set(defaults) | set(store.status_overrides), uow)
     async with uow() as u:
-        await u.stores.update(msgspec.structs.replace(store, status_overrides=dict(overrides)))
+        # Read again, locked: the check above may have scanned the store's orders for seconds, and a
+        # store change committed meanwhile (deactivated, new credentials) must not be undone by the
+        # copy read before it. Only the overrides are this request's.
+        current = await u.stores.get(store_id, for_update=True)
+        if current is None:
+            raise NotFound("store", store_id)
+        await u.stores.update(msgspec.structs.replace(current, status_overrides=dict(overrides)))
         await u.commit()
     changed = 0
     after = None

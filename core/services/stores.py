@@ -238,6 +238,9 @@ async def update_store(
     if updated.active and (credentials != store.credentials or settings != store.settings):
         await _verified(updated, verify)
     async with uow() as u:
+        # The status mapping is not this request's: one changed while the channel was asked is kept.
+        current = await owned_store(u, account_id, store_id, for_update=True)
+        updated = msgspec.structs.replace(updated, status_overrides=current.status_overrides)
         updated = await _keyed(u, config, store, updated)  # again, in the writing transaction
         await u.stores.update(updated)
         if updated.active and not store.active:

@@ -19,8 +19,8 @@ def is_order_id(value: str) -> bool:
     return True
 
 
-async def owned_store(u: UnitOfWork, account_id: str, store_id: str) -> Store:
-    store = await u.stores.get(store_id)
+async def owned_store(u: UnitOfWork, account_id: str, store_id: str, *, for_update: bool = False) -> Store:
+    store = await u.stores.get(store_id, for_update=for_update)
     if store is None or store.account_id != account_id:
         raise NotFound("store", store_id)
     return store

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 import pytest
 
@@ -84,6 +86,30 @@ class StoreContract:
 
     async def test_get_unknown_is_none(self, uow_factory: UnitOfWorkFactory) -> None:
         assert await read(uow_factory, lambda u: u.stores.get("nope")) is None
+        assert await read(uow_factory, lambda u: u.stores.get("nope", for_update=True)) is None
+
+    async def test_get_for_update_holds_another_writer_until_the_end(self, uow_factory: UnitOfWorkFactory) -> None:
+        store = make_store("s1")
+        await committed(uow_factory, lambda u: u.stores.add(store))
+
+        async def rename() -> None:
+            async with uow_factory() as other:
+                current = await other.stores.get("s1", for_update=True)
+                assert current is not None and current.active is False  # the first writer's change, committed
+                await other.stores.update(msgspec.structs.replace(current, name="Renamed"))
+                await other.commit()
+
+        async with uow_factory() as u:
+            locked = await u.stores.get("s1", for_update=True)
+            assert locked == store
+            writer = asyncio.create_task(rename())
+            await asyncio.sleep(0.2)
+            assert not writer.done()  # waiting for this unit's lock
+            await u.stores.update(msgspec.structs.replace(locked, active=False))
+            await u.commit()
+        await asyncio.wait_for(writer, 5)
+        got = await read(uow_factory, lambda u: u.stores.get("s1"))
+        assert got is not None and (got.name, got.active) == ("Renamed", False)  # neither change lost
 
     async def test_add_twice_is_a_conflict(self, uow_factory: UnitOfWorkFactory) -> None:
         await committed(uow_factory, lambda u: u.stores.add(make_store("s1")))

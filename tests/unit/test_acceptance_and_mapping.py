@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 from datetime import timedelta
 
@@ -9,7 +10,7 @@ import msgspec
 import pytest
 
 from portside.core.errors import Conflict
-from portside.core.model import AcceptancePolicy, OrderStatus, OutboxKind, OutboxStatus, Product
+from portside.core.model import AcceptancePolicy, OrderStatus, OutboxKind, OutboxStatus, Product, Store
 from portside.core.ports import OrderQuery, OrderRecord
 from portside.core.services import (
     AcceptanceHandler,
@@ -18,7 +19,8 @@ from portside.core.services import (
     import_orders,
     set_status_mapping,
 )
-from portside.testing.fake_channel import FAKE_STATUSES
+from portside.core.services.stores import StoreChanges, update_store
+from portside.testing.fake_channel import FAKE_STATUSES, FakeChannelPlugin
 from portside.testing.orders import make_order
 
 
@@ -117,3 +119,67 @@ async def test_a_new_status_mapping_is_applied_to_stored_orders(storage, clock, 
         "M2": "awaiting_shipment",
         "M9": "shipped",
     }
+
+
+class ChangedAfterFirstRead:
+    """The storage, where someone else commits ``change`` to the store as the second unit of work opens:
+    after the mapping change read the store, while it scans the orders (PATCH /v1/stores meanwhile)."""
+
+    def __init__(self, storage, change) -> None:
+        self.storage, self.change, self.calls = storage, change, 0
+
+    def __call__(self):
+        self.calls += 1
+        return self._changing() if self.calls == 2 else self.storage()
+
+    @contextlib.asynccontextmanager
+    async def _changing(self):
+        async with self.storage() as other:
+            store = await other.stores.get("store-1", for_update=True)
+            await other.stores.update(self.change(store))
+            await other.commit()
+        async with self.storage() as u:
+            yield u
+
+
+async def test_a_store_change_committed_while_the_mapping_is_checked_survives(storage, clock, store) -> None:
+    # An order carries a status the channel does not list: the new mapping's check scans the orders.
+    await put(storage, clock, make_order(store.id, "M1", status="Mystery", core_status=OrderStatus.on_hold))
+    deactivated = ChangedAfterFirstRead(
+        storage, lambda s: msgspec.structs.replace(s, active=False, name="Old shop", credentials={"secret": "new"})
+    )
+
+    await set_status_mapping(
+        store.id, {"Mystery": OrderStatus.awaiting_shipment}, uow=deactivated, clock=clock, defaults=FAKE_STATUSES
+    )
+
+    assert deactivated.calls > 2
+    async with storage() as u:
+        saved = await u.stores.get(store.id)
+    assert saved.status_overrides == {"Mystery": OrderStatus.awaiting_shipment}
+    assert (saved.active, saved.name, saved.credentials) == (False, "Old shop", {"secret": "new"})
+
+
+async def test_a_status_mapping_saved_while_a_store_change_is_verified_survives(storage, clock, store) -> None:
+    async def verify_while_the_mapping_changes(changed: Store) -> None:
+        # PATCH /v1/stores asks the marketplace about new credentials; PUT status-mapping lands meanwhile.
+        await set_status_mapping(
+            store.id, {"Pending": OrderStatus.awaiting_shipment}, uow=storage, clock=clock, defaults=FAKE_STATUSES
+        )
+
+    changes = StoreChanges(credentials={"secret": "rotated"})
+    updated = await update_store(
+        store.account_id,
+        store.id,
+        changes,
+        channels={"fake": FakeChannelPlugin()},
+        verify=verify_while_the_mapping_changes,
+        uow=storage,
+        clock=clock,
+    )
+
+    async with storage() as u:
+        saved = await u.stores.get(store.id)
+    assert saved == updated
+    assert saved.credentials == {"secret": "rotated"}
+    assert saved.status_overrides == {"Pending": OrderStatus.awaiting_shipment}

@@ -11,6 +11,9 @@ RETURNING id;
 -- name: store_get
 SELECT doc::text AS doc, credentials FROM portside.stores WHERE id = $1;
 
+-- name: store_get_for_update
+SELECT doc::text AS doc, credentials FROM portside.stores WHERE id = $1 FOR UPDATE;
+
 -- name: store_update
 UPDATE portside.stores
 SET account_id = $2, channel = $3, active = $4, created_at = $5, credentials = $6, doc = $7, seller_key = $8
