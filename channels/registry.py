@@ -42,7 +42,8 @@ class ChannelPlugin(Protocol):
 
     def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str | None:
         """The marketplace seller (shop) a store with this configuration imports, as a stable string
-        (an account may not connect one twice); None if the channel cannot tell."""
+        (an account may not connect one twice); None if the channel cannot tell. Added after the first
+        plugins were written: one without it still loads (warned once), with no duplicate check."""
         ...
 
 
@@ -76,6 +77,14 @@ class ChannelRegistry:
             raise DuplicateChannel(
                 f"channel {plugin.name!r} is registered twice ({type(existing).__module__} and "
                 f"{type(plugin).__module__}); uninstall one of the packages or rename its channel"
+            )
+        if not callable(getattr(plugin, "store_identity", None)):
+            log.warning(
+                "channel %r (%s) has no store_identity(credentials, settings): an account may connect the same "
+                "seller twice on it and import every order twice; the plugin should implement it "
+                "(docs/channels/writing-a-channel.md)",
+                plugin.name,
+                type(plugin).__module__,
             )
         self._plugins[plugin.name] = plugin
 

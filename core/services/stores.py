@@ -33,7 +33,8 @@ class ChannelConfig(Protocol):
 
     def store_identity(self, credentials: Mapping[str, Any], settings: Mapping[str, Any]) -> str | None:
         """Which marketplace seller (shop) a store with this configuration pulls orders of, as a stable
-        string: two stores with the same identity would import the same orders. None: cannot tell."""
+        string: two stores with the same identity would import the same orders. None: cannot tell.
+        Optional: a channel without it gets no duplicate check."""
         ...
 
 
@@ -104,8 +105,13 @@ async def _verified(store: Store, verify: Verify) -> None:
 
 def _seller_key(config: ChannelConfig, channel: str, store: Store) -> str | None:
     """A digest of the channel's identity of the store's seller: the database holds no seller id in clear."""
+    # A plugin written before store_identity existed has none (the registry warns at start-up): its
+    # stores are not checked for duplicates rather than failing every store change.
+    store_identity = getattr(config, "store_identity", None)
+    if store_identity is None:
+        return None
     try:
-        identity = config.store_identity(store.credentials, store.settings)
+        identity = store_identity(store.credentials, store.settings)
     except ValidationFailed:  # a store saved under an older version of the channel's types
         return None
     if identity is None:

@@ -3,11 +3,15 @@ second store of it, and a pair saved before the rule keeps working."""
 
 from __future__ import annotations
 
+import logging
+
+import msgspec
 import pytest
 
 from portside.adapters.memory import MemoryStorage
 from portside.channels.cdiscount.plugin import plugin as cdiscount
 from portside.channels.mirakl.plugin import plugin as mirakl
+from portside.channels.registry import ChannelRegistry
 from portside.core.errors import Conflict
 from portside.core.model import Store
 from portside.core.services.stores import StoreChanges, StoreDraft, connect_store, update_store
@@ -73,3 +77,36 @@ async def test_a_pair_saved_before_the_rule_keeps_working(storage: MemoryStorage
     assert kept.seller_key is not None and kept.seller_key != moved.seller_key
     with pytest.raises(Conflict, match="old-1"):
         await update_store("acct-1", "old-2", StoreChanges(settings={"seller": "S"}), **kw)
+
+
+class PluginBeforeStoreIdentity:
+    """A third-party plugin written against the protocol before ``store_identity``: everything else."""
+
+    def __init__(self, inner: FakeChannelPlugin) -> None:
+        self.name = inner.name
+        self.display_name = inner.display_name
+        self.credentials_type = inner.credentials_type
+        self.settings_type = inner.settings_type
+        self.default_status_mapping = inner.default_status_mapping
+        self.capabilities = inner.capabilities
+        self.build = inner.build
+
+
+async def test_a_plugin_without_store_identity_connects_stores_unchecked(
+    storage: MemoryStorage, clock: FixedClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    legacy = PluginBeforeStoreIdentity(FakeChannelPlugin())
+    assert not hasattr(legacy, "store_identity")
+    with caplog.at_level(logging.WARNING, logger="portside.channels"):
+        registry = ChannelRegistry([legacy])  # type: ignore[list-item]
+    warned = [r for r in caplog.records if "store_identity" in r.getMessage()]
+    assert len(warned) == 1 and warned[0].levelno == logging.WARNING and "'fake'" in warned[0].getMessage()
+
+    kw = {"channels": {"fake": registry.get("fake")}, "verify": _verified, "uow": storage, "clock": clock}
+    draft = StoreDraft(channel="fake", name="One", credentials={"secret": "x"}, settings={"seller": "S"})
+    first = await connect_store("acct-1", draft, **kw)
+    second = await connect_store("acct-1", msgspec.structs.replace(draft, name="Two"), **kw)  # no check: allowed
+    assert first.seller_key is None and second.seller_key is None
+    patched = await update_store("acct-1", second.id, StoreChanges(settings={"seller": "T"}, active=False), **kw)
+    assert patched.settings == {"seller": "T"} and patched.seller_key is None
+    assert len([r for r in caplog.records if "store_identity" in r.getMessage()]) == 1  # warned once, at start
