@@ -43,7 +43,7 @@ from portside.core.services.stores import StoreChanges, StoreDraft
 
 from .channel_provider import StoreChannels
 from .directories import CarrierDirectories, StaticDirectories
-from .observer import NullObserver, Observer, observed
+from .observer import NullObserver, Observer, settled_reporter
 
 
 class Portside:
@@ -79,7 +79,8 @@ class Portside:
             OutboxKind.acceptance: AcceptanceHandler(uow=uow, channels=channels),
             **(extra_handlers or {}),
         }
-        self.handlers = observed(handlers, self.observer)
+        self.handlers = handlers
+        self._report_settled = settled_reporter(self.observer)
 
     async def store(self, store_id: str) -> Store:
         async with self.uow() as u:
@@ -139,7 +140,12 @@ class Portside:
     async def relay_once(self, *, kinds: tuple[OutboxKind, ...] | None = None) -> DispatchReport:
         handlers = self.handlers if kinds is None else {k: h for k, h in self.handlers.items() if k in kinds}
         return await dispatch_outbox(
-            uow=self.uow, handlers=handlers, clock=self.clock, owner=self.worker_id, settings=self.relay_settings
+            uow=self.uow,
+            handlers=handlers,
+            clock=self.clock,
+            owner=self.worker_id,
+            settings=self.relay_settings,
+            on_settled=self._report_settled,
         )
 
     async def publish_events(self, *, batch: int = 500) -> PublishReport:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
-from portside.core.model import OutboxKind, OutboxMessage
-from portside.core.ports import OutboxDepth, UnitOfWork
-from portside.core.services import OutboxHandler, Outcome
+from portside.core.model import OutboxMessage, OutboxStatus
+from portside.core.ports import OutboxDepth
 
 
 class Observer(Protocol):
@@ -37,28 +36,11 @@ class NullObserver:
         pass
 
 
-class ObservedHandler:
-    """An outbox handler that reports each settled message (delivered, failed or dead) by kind."""
+def settled_reporter(observer: Observer) -> Callable[[OutboxMessage], None]:
+    """Tells ``observer`` of each outbox message the relay settled, by kind and outcome."""
+    names = {OutboxStatus.delivered: "delivered", OutboxStatus.dead: "dead"}
 
-    def __init__(self, inner: OutboxHandler, observer: Observer) -> None:
-        self.kind: OutboxKind = inner.kind
-        self._inner = inner
-        self._observer = observer
+    def report(message: OutboxMessage) -> None:
+        observer.outbox_settled(message.kind.value, names.get(message.status, "failed"))
 
-    @property
-    def inner(self) -> OutboxHandler:
-        return self._inner
-
-    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
-        return await self._inner.deliver(message)
-
-    async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
-        await self._inner.on_outcomes(u, outcomes)
-        for o in outcomes:
-            self._observer.outbox_settled(
-                self.kind.value, "delivered" if o.result is not None else "dead" if o.dead else "failed"
-            )
-
-
-def observed(handlers: Mapping[OutboxKind, OutboxHandler], observer: Observer) -> dict[OutboxKind, OutboxHandler]:
-    return {kind: ObservedHandler(handler, observer) for kind, handler in handlers.items()}
+    return report

@@ -116,8 +116,10 @@ async def dispatch_outbox(
     owner: str,
     settings: RelaySettings | None = None,
     rng: random.Random | None = None,
+    on_settled: Callable[[OutboxMessage], None] | None = None,
 ) -> DispatchReport:
-    """One pass of the relay: claim due messages in batches and settle each of them.
+    """One pass of the relay: claim due messages in batches and settle each of them. ``on_settled`` is
+    told of each message as settled (delivered, pending again or dead) once that is committed.
 
     A pipeline, not batch after batch: a new delivery starts as soon as one of ``concurrency`` slots
     frees, and the next batch is claimed while the last deliveries of this one are still in flight,
@@ -128,7 +130,7 @@ async def dispatch_outbox(
     report = DispatchReport()
     gate = asyncio.Semaphore(settings.concurrency)
     running: set[asyncio.Task[None]] = set()
-    settler = _Settler(uow, owner)
+    settler = _Settler(uow, owner, on_settled)
 
     async def attempt(message: OutboxMessage) -> None:
         handler = handlers[message.kind]
@@ -303,8 +305,8 @@ class _Settler:
     failure never holds the others back (a message left unrecorded is claimed again once its lease
     lapses, and checked on the channel before anything is resent)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, owner: str) -> None:
-        self._uow, self._owner = uow, owner
+    def __init__(self, uow: UnitOfWorkFactory, owner: str, on_settled: Callable[[OutboxMessage], None] | None) -> None:
+        self._uow, self._owner, self._on_settled = uow, owner, on_settled
         self._waiting: list[_Waiting] = []
         self._busy = False
 
@@ -363,9 +365,7 @@ class _Settler:
             u.relax_durability()
             # One order whatever order they arrived in: two relays settling overlapping subjects lock
             # them in the same order. One statement for the messages, one call per handler.
-            ordered = sorted(
-                group, key=lambda w: (w.outcome.message.kind, w.outcome.message.subject_id, w.outcome.message.id)
-            )
+            ordered = sorted(group, key=lambda w: _lock_order(w.outcome.message))
             saved = await u.outbox.save_many([w.outcome.message for w in ordered], held_by=self._owner)
             by_kind: dict[OutboxKind, tuple[OutboxHandler, list[Outcome]]] = {}
             for w in ordered:
@@ -382,6 +382,12 @@ class _Settler:
             for handler, outcomes in by_kind.values():
                 await handler.on_outcomes(u, outcomes)
             await u.commit()
+        if self._on_settled is not None:
+            # Told after the commit only: a group that fails and is recorded again one by one is
+            # reported once, as recorded.
+            for w in ordered:
+                if w.outcome.message.id in saved:
+                    self._on_settled(w.outcome.message)
 
 
 def _lock_order(message: OutboxMessage) -> tuple[str, str, str]:

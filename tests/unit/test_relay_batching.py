@@ -245,7 +245,7 @@ async def ship_orders(storage, clock, channel, market, store, count: int) -> lis
     return shipments
 
 
-def run_relay(uow, handler, clock, **settings: Any):
+def run_relay(uow, handler, clock, on_settled=None, **settings: Any):
     return dispatch_outbox(
         uow=uow,
         handlers={OutboxKind.ship_notification: handler},
@@ -253,6 +253,7 @@ def run_relay(uow, handler, clock, **settings: Any):
         owner=OWNER,
         settings=RelaySettings(**settings),
         rng=random.Random(3),
+        on_settled=on_settled,
     )
 
 
@@ -456,7 +457,10 @@ async def test_one_outcome_that_cannot_be_recorded_does_not_lose_the_others_of_i
     notifier = Notifier(channel, expected=n)
     handler = Handler(ShipNotificationHandler(uow=rec, channels=Channels(channel, notifier)), bad_outcome=bad.id)
 
-    relay = asyncio.create_task(run_relay(rec, handler, clock, batch=n, concurrency=n, batches_per_pass=1, lease_s=60))
+    told: list[OutboxMessage] = []
+    relay = asyncio.create_task(
+        run_relay(rec, handler, clock, told.append, batch=n, concurrency=n, batches_per_pass=1, lease_s=60)
+    )
     await asyncio.wait_for(reached.wait(), GUARD_S)
     await asyncio.wait_for(notifier.all_sent.wait(), GUARD_S)
     release.set()
@@ -465,6 +469,9 @@ async def test_one_outcome_that_cannot_be_recorded_does_not_lose_the_others_of_i
     # The group of the n-1 that piled up failed on one outcome: retried one by one, the others landed.
     assert handler.outcome_failures == 2
     assert [len(s) for s in rec.settlements] == [1] * (n - 1)
+    # Told once each, once recorded: not for the failed group's attempt, not for the one left in flight.
+    assert sorted(m.subject_id for m in told) == sorted(s.id for s in shipments if s.id != bad.id)
+    assert all(m.status == OutboxStatus.delivered for m in told)
     outbox = await messages(storage)
     good = [s for s in shipments if s.id != bad.id]
     assert_delivered_exactly_once(market, good, outbox)
