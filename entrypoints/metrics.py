@@ -1,4 +1,5 @@
-"""Prometheus metrics: syncs, imported orders, outbox outcomes and depth, HTTP latency, acceptance SLA."""
+"""Prometheus metrics: syncs, imported orders, outbox outcomes and depth, HTTP latency, acceptance SLA,
+pickup cache purges."""
 
 from __future__ import annotations
 
@@ -69,6 +70,11 @@ class Metrics:
         self.breaches = Counter(
             "portside_acceptance_sla_breaches", "Orders that crossed the acceptance SLA threshold", registry=registry
         )
+        self.pickup_cache_purges = Counter(
+            "portside_pickup_cache_purged",
+            "Expired pickup point cache entries deleted by housekeeping",
+            registry=registry,
+        )
 
     # --- the HTTP API's hook -------------------------------------------------------------------
     def observe(self, route: str, method: str, status: int, seconds: float) -> None:
@@ -111,3 +117,6 @@ class Metrics:
             for state in ("due", "scheduled", "in_flight", "dead"):
                 self.outbox_messages.labels(kind, state).set(getattr(row, state))
             self.outbox_age.labels(kind).set(row.oldest_due_age_s)
+
+    def pickup_cache_purged(self, entries: int) -> None:
+        self.pickup_cache_purges.inc(entries)

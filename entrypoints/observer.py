@@ -15,6 +15,7 @@ class Observer(Protocol):
     def events_published(self, records: int, deliveries: int) -> None: ...
     def acceptance_overdue(self, overdue: int, newly_breached: int) -> None: ...
     def outbox_depth(self, rows: list[OutboxDepth]) -> None: ...
+    def pickup_cache_purged(self, entries: int) -> None: ...
 
 
 class NullObserver:
@@ -33,6 +34,9 @@ class NullObserver:
         pass
 
     def outbox_depth(self, rows: list[OutboxDepth]) -> None:
+        pass
+
+    def pickup_cache_purged(self, entries: int) -> None:
         pass
 
 

@@ -402,6 +402,17 @@ class MemoryPickupCache(_Repo):
     async def put(self, entry: CachedPoint) -> None:
         self._t.pickup_cache[(entry.carrier, entry.point_id, entry.country)] = entry
 
+    async def purge_expired(self, now: datetime, *, limit: int) -> int:
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        expired = sorted(
+            (key for key, entry in self._t.pickup_cache.items() if entry.expires_at <= now),
+            key=lambda key: (self._t.pickup_cache[key].expires_at, key),
+        )[:limit]
+        for key in expired:
+            del self._t.pickup_cache[key]
+        return len(expired)
+
 
 class MemoryAccounts(_Repo):
     async def add(self, account: Account) -> None:

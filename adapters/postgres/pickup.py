@@ -39,3 +39,8 @@ class PostgresPickupCache(Repository):
             entry.fetched_at,
             entry.expires_at,
         )
+
+    async def purge_expired(self, now: datetime, *, limit: int) -> int:
+        if limit < 1:
+            raise ValueError(f"limit must be at least 1, not {limit}")
+        return int(await self._fetchval("pickup_cache_purge_expired", now, limit))

@@ -237,6 +237,11 @@ class PickupPointCacheRepository(Protocol):
         ...
 
     async def put(self, entry: CachedPoint) -> None: ...
+    async def purge_expired(self, now: datetime, *, limit: int) -> int:
+        """Delete at most ``limit`` (at least 1) entries expired at ``now`` (those ``get`` no longer
+        answers), the longest expired first; return how many. Bounded so that one call holds its locks
+        briefly: a caller purging a backlog calls again while a full batch went."""
+        ...
 
 
 class AccountRepository(Protocol):

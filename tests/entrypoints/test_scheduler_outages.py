@@ -102,6 +102,7 @@ async def test_scheduler_loops_ride_out_an_outage_quietly(caplog: pytest.LogCapt
         "event publishing",
         "acceptance SLA check",
         "outbox depth check",
+        "pickup cache purge",
     )
 
     def failed_passes() -> int:
