@@ -175,7 +175,7 @@ class HttpClient:
             declared = resp.content_length
             if declared is not None and declared > max_body:
                 raise ResponseTooLarge(f"{method} {where(url)}: body of {declared} bytes exceeds {max_body}")
-            body = await _read_capped(resp, max_body, f"{method} {where(url)}")
+            body = await _read_capped(resp, max_body, _Target(method, url))
             return HttpResponse(
                 status=resp.status,
                 headers={k.lower(): v for k, v in resp.headers.items()},
@@ -184,7 +184,7 @@ class HttpClient:
             )
 
 
-async def _read_capped(resp: aiohttp.ClientResponse, max_body: int, target: str) -> bytes:
+async def _read_capped(resp: aiohttp.ClientResponse, max_body: int, target: _Target) -> bytes:
     chunks: list[bytes] = []
     size = 0
     async for chunk in resp.content.iter_chunked(64 * 1024):
