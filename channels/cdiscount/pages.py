@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from portside.adapters.http.json_split import (
     UNREADABLE,
@@ -16,6 +16,7 @@ from portside.adapters.http.json_split import (
     refusal,
     split_page,
 )
+from portside.adapters.http.wire import parse_time
 from portside.core.errors import MappingError
 from portside.core.model import Order
 from portside.core.ports import MappingFailure, OrderPage, SkippedOrder
@@ -40,24 +41,12 @@ def _aware(value: datetime | None) -> datetime | None:
     return value if value is None or value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _parse_time(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return _aware(value)
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def order_key(raw: bytes) -> tuple[str | None, datetime | None]:
     """Best-effort id and ``updatedAt`` of an order that may not decode: for quarantine and the cursor."""
     key = read_members(raw, WireOrderKey)
     if key is None:
         return None, None
-    return readable_id(key.order_id), _parse_time(key.updated_at)
+    return readable_id(key.order_id), parse_time(key.updated_at)
 
 
 def _failure(raw: bytes, why: Exception | str) -> MappingFailure:
