@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 from portside.core.errors import NotFound, ValidationFailed
-from portside.core.services import accounts, claim_on_demand_sync
+from portside.core.services import accounts
 from portside.core.services.stores import StoreDraft
 
 from .application import Portside
@@ -200,18 +200,9 @@ async def list_stores(settings: Settings, account_id: str | None) -> int:
 async def sync_store(settings: Settings, store_id: str) -> int:
     async with running(settings) as container:
         app = await _app(container)
-        store = await app.store(store_id)
-        owner = app.run_owner()
         # The API's rule: refused while a sync runs, or sooner after the last one started than the
         # store's marketplace allows (a one-line error saying when it may run).
-        await claim_on_demand_sync(
-            store,
-            app.channels.bundle_for(store).capabilities,
-            owner=owner,
-            uow=app.uow,
-            clock=app.clock,
-            lease_ttl_s=app.import_settings.lease_ttl_s,
-        )
+        store, owner = await app.claim_sync_now(store_id)
         bar = SyncProgressBar(f"sync {store.name}")
         try:
             report = await app.sync_store(store_id, owner=owner, progress=bar)

@@ -32,6 +32,7 @@ from portside.core.services import (
     ShipNotificationHandler,
     SyncProgress,
     accounts,
+    claim_on_demand_sync,
     confirm_shipment,
     dispatch_outbox,
     import_orders,
@@ -88,6 +89,23 @@ class Portside:
         if store is None:
             raise NotFound("store", store_id)
         return store
+
+    async def claim_sync_now(self, store_id: str) -> tuple[Store, str]:
+        """Take the store's sync lease for a sync asked for now (the API, the CLI): refused while one
+        runs, or sooner after the last one started than its marketplace allows. The store, and the
+        lease's owner to sync under."""
+        store = await self.store(store_id)
+        owner = self.run_owner()
+        capabilities = self.channels.bundle_for(store).capabilities
+        await claim_on_demand_sync(
+            store,
+            capabilities,
+            owner=owner,
+            uow=self.uow,
+            clock=self.clock,
+            lease_ttl_s=self.import_settings.lease_ttl_s,
+        )
+        return store, owner
 
     def run_owner(self) -> str:
         """A lease owner for one piece of work: two syncs in this process never share an owner."""

@@ -6,7 +6,6 @@ import asyncio
 import logging
 
 from portside.core.errors import SyncAlreadyRunning
-from portside.core.services import claim_on_demand_sync
 
 from ..application import Portside
 
@@ -28,16 +27,7 @@ class BackgroundSyncs:
         if self._closed:
             raise SyncAlreadyRunning(store_id)  # shutting down: the scheduler will sync it
         app = self._app
-        owner = app.run_owner()
-        store = await app.store(store_id)
-        await claim_on_demand_sync(
-            store,
-            app.channels.bundle_for(store).capabilities,
-            owner=owner,
-            uow=app.uow,
-            clock=app.clock,
-            lease_ttl_s=app.import_settings.lease_ttl_s,
-        )
+        _, owner = await app.claim_sync_now(store_id)
         task = asyncio.create_task(self._run(store_id, owner), name=f"api-sync:{store_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
