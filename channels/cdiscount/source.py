@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from datetime import datetime
 
+import msgspec
+
 from portside.adapters.http.wire import iso_z
 from portside.core.errors import ChannelUnavailable, MappingError
 from portside.core.model import Order
@@ -60,14 +62,7 @@ class CdiscountOrderSource:
             previous_ids = ids
             fresh = [o for o in page.orders if _is_news(o, seen)]
             if fresh or page.failures or page.skipped or page.unchanged:
-                yield OrderPage(
-                    orders=fresh,
-                    failures=page.failures,
-                    skipped=page.skipped,
-                    max_updated_at=page.max_updated_at,
-                    unchanged=page.unchanged,
-                    fingerprints=page.fingerprints,
-                )
+                yield msgspec.structs.replace(page, orders=fresh)
             if received < settings.page_size:
                 return
             index += 1
