@@ -1,4 +1,10 @@
-"""Tell Cdiscount an order shipped: one parcel for the whole order, never sent twice (reference §4.7)."""
+"""Tell Cdiscount an order shipped: one parcel for the whole order, never sent twice (reference §4.7).
+
+One call per shipment when all goes well: the parcel is posted, and the order is read back only when
+Octopia refuses it, to say why (or to find the parcel already there). A send whose answer was lost is
+the outbox relay's to settle: it asks ``find_notification`` before sending again. ``read_first``
+(the store's ``read_before_shipping``) reads the order before posting instead, should Octopia accept
+parcels its documentation says it refuses."""
 
 from __future__ import annotations
 
@@ -32,9 +38,10 @@ def not_sent_fields(shipment: Shipment) -> tuple[str, ...]:
 
 
 class CdiscountShipmentNotifier:
-    def __init__(self, client: OctopiaClient, carriers: CdiscountCarrierCatalog) -> None:
+    def __init__(self, client: OctopiaClient, carriers: CdiscountCarrierCatalog, *, read_first: bool = False) -> None:
         self._client = client
         self._carriers = carriers
+        self._read_first = read_first
 
     async def notify(self, order: Order, shipment: Shipment) -> NotificationReceipt:
         parcel = await self._parcel(shipment)
@@ -42,15 +49,15 @@ class CdiscountShipmentNotifier:
             sent={k: v for k, v in parcel.items() if v is not None}, not_sent=not_sent_fields(shipment)
         )
         order_id = order.channel_order_id
-        state = await read_state(self._client, order_id)
-        if shipment.tracking_number.strip().casefold() in parcel_numbers(state):
-            return receipt  # already on the order (an earlier send whose answer was lost)
-        self._check_shippable(order_id, state)
+        if self._read_first and self._already_there(order_id, shipment, await read_state(self._client, order_id)):
+            return receipt
         try:
             await self._client.post_json(order_path(order_id, "shipments"), msgspec.json.encode([parcel]))
-        except OctopiaRejected as exc:
-            # Shipped meanwhile by a concurrent send? Then it is ours and done; otherwise a real refusal.
-            if exc.status == 409 and await self.find_notification(order, shipment) == NotificationLookup.found:
+        except OctopiaRejected:
+            # Refused: the order read back says why. Our parcel may be there already (a concurrent send,
+            # or an earlier one whose answer was lost), or the order is not (or no longer) the seller's
+            # to ship; otherwise Octopia's own refusal (its field errors) is the answer.
+            if self._already_there(order_id, shipment, await read_state(self._client, order_id)):
                 return receipt
             raise
         return receipt
@@ -87,6 +94,14 @@ class CdiscountShipmentNotifier:
             if url is not None and len(url) > MAX_TRACKING_URL:
                 url = None  # our default, too long for this number: the URL is optional (§4.7)
         return {"parcelNumber": tracking, "carrierName": label, "trackingUrl": url}
+
+    @classmethod
+    def _already_there(cls, order_id: str, shipment: Shipment, state: WireOrderState) -> bool:
+        """Whether the order already has this parcel; if not, raise when it cannot take one."""
+        if shipment.tracking_number.strip().casefold() in parcel_numbers(state):
+            return True
+        cls._check_shippable(order_id, state)
+        return False
 
     @staticmethod
     def _check_shippable(order_id: str, state: WireOrderState) -> None:

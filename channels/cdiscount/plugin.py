@@ -122,7 +122,7 @@ class CdiscountPlugin:
         ctx = MappingContext(store.id, modes, settings.default_currency, shaping_settings=shaping)
         return ChannelBundle(
             source=CdiscountOrderSource(client, settings, ctx),
-            notifier=CdiscountShipmentNotifier(client, carriers),
+            notifier=CdiscountShipmentNotifier(client, carriers, read_first=settings.read_before_shipping),
             carriers=carriers,
             verifier=CdiscountVerifier(client, conn.tokens, conn.credentials, settings),
             capabilities=CAPABILITIES,

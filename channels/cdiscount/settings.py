@@ -64,6 +64,10 @@ class CdiscountSettings(msgspec.Struct, frozen=True, kw_only=True, forbid_unknow
     carriers_ttl_s: Annotated[float, Meta(gt=0)] = 24 * 3600.0
     # The approval body is ``{"approval_status": "Accepted"}`` in three clients, unverified (§4.6).
     approval_status_field: NonEmpty = "approval_status"
+    # Octopia documents one parcel per order and shipping from InPreparation only (§4.7), so a shipment is
+    # posted first and the order read back only when refused. Should Octopia ever accept a parcel it
+    # should not (an order shipped from the back office, one not yet released), this reads it first.
+    read_before_shipping: bool = False
     default_currency: Annotated[str, Meta(pattern=r"^[A-Za-z]{3}$")] = "EUR"
     # Overrides merged over the defaults in pickup.py and carrier_tables.py (keys matched loosely).
     delivery_modes: dict[str, DeliveryModeRule] = {}

@@ -55,7 +55,6 @@ def with_parcel(number: str, status: str = "Shipped") -> bytes:
 
 
 async def test_one_parcel_for_the_whole_order_is_posted(build, mock_http) -> None:
-    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
     mock_http.post(f"{ORDER_URL}/shipments", status=201)
     receipt = await build().notifier.notify(the_order(), shipment(tracking_url=" https://t.example/6A1 "))
     assert posted(mock_http, f"{ORDER_URL}/shipments") == [
@@ -66,33 +65,54 @@ async def test_one_parcel_for_the_whole_order_is_posted(build, mock_http) -> Non
 
 
 async def test_a_conflict_because_our_parcel_landed_meanwhile_is_a_success(build, mock_http) -> None:
-    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
     mock_http.post(f"{ORDER_URL}/shipments", status=409, payload={"title": "Conflict", "detail": "already Shipped"})
     mock_http.get(ORDER_URL, body=with_parcel("6a1"))  # case and spaces do not matter
     receipt = await build().notifier.notify(the_order(), shipment())
     assert receipt.sent["parcelNumber"] == "6A1"
 
 
-async def test_a_conflict_with_another_parcel_is_a_refusal(build, mock_http) -> None:
-    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
+async def test_a_conflict_with_another_parcel_is_a_refusal_that_says_why(build, mock_http) -> None:
     mock_http.post(f"{ORDER_URL}/shipments", status=409, payload={"title": "Conflict"})
     mock_http.get(ORDER_URL, body=with_parcel("OTHER"))
+    with pytest.raises(ChannelRejected, match="one parcel per order") as caught:
+        await build().notifier.notify(the_order(), shipment())
+    assert not isinstance(caught.value, OctopiaRejected)  # the order read back explains the bare 409
+
+
+async def test_a_refusal_on_a_shippable_order_is_octopias_own(build, mock_http) -> None:
+    mock_http.post(f"{ORDER_URL}/shipments", status=409, payload={"title": "Conflict", "detail": "try later"})
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))  # InPreparation, no parcel: nothing to add
     with pytest.raises(OctopiaRejected) as caught:
         await build().notifier.notify(the_order(), shipment())
-    assert caught.value.status == 409
+    assert caught.value.status == 409 and caught.value.detail == "try later"
 
 
-async def test_an_order_shipped_with_another_parcel_is_refused_before_posting(build, mock_http) -> None:
+async def test_a_shipment_is_posted_without_reading_the_order_first(build, mock_http) -> None:
+    # One call per shipment: a lost answer is the relay's to check (find_notification) before resending.
+    mock_http.post(f"{ORDER_URL}/shipments", status=201)
+    await build().notifier.notify(the_order(), shipment())
+    assert [u for (m, u) in mock_http.requests if m == "GET" and str(u) == ORDER_URL] == []
+
+
+async def test_read_before_shipping_refuses_an_order_shipped_with_another_parcel_without_posting(
+    build, mock_http
+) -> None:
     mock_http.get(ORDER_URL, body=with_parcel("OTHER"))
     with pytest.raises(ChannelRejected, match="one parcel per order"):
-        await build().notifier.notify(the_order(), shipment())
+        await build(make_store(read_before_shipping=True)).notifier.notify(the_order(), shipment())
     assert posted(mock_http, f"{ORDER_URL}/shipments") == []
 
 
+async def test_read_before_shipping_posts_nothing_when_the_parcel_is_there(build, mock_http) -> None:
+    mock_http.get(ORDER_URL, body=with_parcel(" 6A1"))
+    receipt = await build(make_store(read_before_shipping=True)).notifier.notify(the_order(), shipment())
+    assert receipt.sent["parcelNumber"] == "6A1" and posted(mock_http, f"{ORDER_URL}/shipments") == []
+
+
 async def test_octopias_field_errors_reach_the_seller(build, mock_http) -> None:
-    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))
     problem = {"title": "Validation Failed", "errors": {"trackingUrl": ["trackingUrl must be an http(s) URL."]}}
     mock_http.post(f"{ORDER_URL}/shipments", status=400, payload=problem)
+    mock_http.get(ORDER_URL, body=encode(REFERENCE_ORDER))  # read back: shippable, so the refusal is Octopia's
     with pytest.raises(OctopiaRejected) as caught:
         await build().notifier.notify(the_order(), shipment(tracking_url="ftp://t.example/1"))
     assert caught.value.field_errors == {"trackingUrl": ["trackingUrl must be an http(s) URL."]}
