@@ -155,7 +155,11 @@ class Portside:
             new, updated = (report.new, report.updated) if report else (0, 0)
             self.observer.sync_finished(store.channel, outcome, time.monotonic() - started, new=new, updated=updated)
 
-    async def relay_once(self, *, kinds: tuple[OutboxKind, ...] | None = None) -> DispatchReport:
+    async def relay_once(
+        self, *, kinds: tuple[OutboxKind, ...] | None = None, keep_claiming: Callable[[], bool] | None = None
+    ) -> DispatchReport:
+        """One relay pass; ``keep_claiming()`` false (a stopping host) ends it once the batches in hand are
+        settled."""
         handlers = self.handlers if kinds is None else {k: h for k, h in self.handlers.items() if k in kinds}
         return await dispatch_outbox(
             uow=self.uow,
@@ -164,6 +168,7 @@ class Portside:
             owner=self.worker_id,
             settings=self.relay_settings,
             on_settled=self._report_settled,
+            keep_claiming=keep_claiming,
         )
 
     async def publish_events(self, *, batch: int = 500) -> PublishReport:

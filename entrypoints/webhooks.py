@@ -21,7 +21,7 @@ from portside.core.model import (
     to_payload,
 )
 from portside.core.ports import Clock, UnitOfWork, UnitOfWorkFactory
-from portside.core.services import Outcome
+from portside.core.services import OutboxBatch, Outcome
 
 log = logging.getLogger("portside.webhooks")
 
@@ -80,6 +80,9 @@ class WebhookHandler:
             # as delivered (never dead: no alert, no retry) and on_outcomes deactivates the subscription.
             return to_payload(WebhookResult(status=410, unsubscribed=True))
         return to_payload(WebhookResult(status=status))
+
+    async def prepare(self, batch: OutboxBatch) -> None:
+        """Nothing ahead: each delivery reads its subscription and order as they are when it is made."""
 
     async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
         # In the transaction that settles the messages: the deactivation and the settlement go together.

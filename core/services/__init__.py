@@ -24,7 +24,15 @@ from .carrier_settings import (
 from .catalog import OPEN_STATUSES, enrich_from_catalog, reenrich_open_orders, upsert_products
 from .catalog_import import CatalogImport, ImportReport, RejectedRow
 from .confirm_shipment import ShipmentRequest, confirm_shipment
-from .dispatch_outbox import DispatchReport, OutboxHandler, Outcome, RelaySettings, dispatch_outbox, retry_dead
+from .dispatch_outbox import (
+    DispatchReport,
+    OutboxBatch,
+    OutboxHandler,
+    Outcome,
+    RelaySettings,
+    dispatch_outbox,
+    retry_dead,
+)
 from .enrichment import OrderEnricher
 from .hashing import content_hash
 from .ids import derived_id, new_id
@@ -59,6 +67,7 @@ __all__ = [
     "LabelSettings",
     "OrderEnricher",
     "OrderFilter",
+    "OutboxBatch",
     "OutboxHandler",
     "Outcome",
     "PickupEnricher",

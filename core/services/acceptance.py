@@ -27,7 +27,7 @@ from ..model import (
     to_payload,
 )
 from ..ports import ChannelProvider, Clock, UnitOfWork, UnitOfWorkFactory
-from .dispatch_outbox import Outcome
+from .dispatch_outbox import OutboxBatch, Outcome
 from .ids import derived_id, new_id
 
 
@@ -142,6 +142,9 @@ class AcceptanceHandler:
         else:
             await acknowledger.refuse(record.order, decision.reason)
         return to_payload(DecisionResult(decision=_decision(decision.accept)))
+
+    async def prepare(self, batch: OutboxBatch) -> None:
+        """Nothing ahead: decisions are few, each delivery reads its own order."""
 
     async def on_outcomes(self, u: UnitOfWork, outcomes: Sequence[Outcome]) -> None:
         records = await u.orders.get_many(sorted({o.message.subject_id for o in outcomes}))

@@ -34,11 +34,19 @@ class OutboxHandler(Protocol):
         one or more of this handler's kind, in subject order (one query for all of them where it can)."""
         ...
 
+    async def prepare(self, batch: OutboxBatch) -> None:
+        """Load, with ``batch.shared``, what the batch's deliveries of this kind will need, before they
+        take a slot (may do nothing). A failure here is not the deliveries': they load it again."""
+        ...
+
 
 class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
     batch: int = 50
     concurrency: int = 10  # deliveries in progress at once (each one call to the outside world)
-    batches_per_pass: int = 4  # a pass claims again while it still has work in hand, up to this many
+    # A pass claims again while it still has work in hand, up to this many batches: each pass ends by
+    # draining its last deliveries (slots standing empty), so a pass should be long; a host stopping
+    # says so through ``keep_claiming`` and the pass claims no more.
+    batches_per_pass: int = 20
     lease_s: float = 120.0  # longer than one delivery's worst case (client timeout x tries)
     max_attempts: int = 8
     base_backoff_s: float = 10.0
@@ -92,6 +100,15 @@ class OutboxBatch:
             raise
         return result
 
+    async def prepare(self, handlers: Mapping[OutboxKind, OutboxHandler]) -> None:
+        """Let each handler with messages in the batch load what they need, while the slots are still
+        busy with the previous batch: then no delivery waits on the database holding a slot."""
+        for kind in dict.fromkeys(m.kind for m in self.messages):
+            try:
+                await handlers[kind].prepare(self)
+            except Exception as exc:  # a failed shared load is not kept: each delivery tries it again
+                log.debug("preparing a %s batch failed (its deliveries load what they need): %s", kind, exc)
+
 
 _BATCH: ContextVar[OutboxBatch | None] = ContextVar("portside_outbox_batch", default=None)
 
@@ -117,9 +134,12 @@ async def dispatch_outbox(
     settings: RelaySettings | None = None,
     rng: random.Random | None = None,
     on_settled: Callable[[OutboxMessage], None] | None = None,
+    keep_claiming: Callable[[], bool] | None = None,
 ) -> DispatchReport:
     """One pass of the relay: claim due messages in batches and settle each of them. ``on_settled`` is
-    told of each message as settled (delivered, pending again or dead) once that is committed.
+    told of each message as settled (delivered, pending again or dead) once that is committed. Once
+    ``keep_claiming()`` says no (the host is stopping), the pass claims no more batches and ends when
+    those in hand are settled.
 
     A pipeline, not batch after batch: a new delivery starts as soon as one of ``concurrency`` slots
     frees, and the next batch is claimed while the last deliveries of this one are still in flight,
@@ -136,28 +156,34 @@ async def dispatch_outbox(
         handler = handlers[message.kind]
         await settler.settle(handler, await _deliver(message, handler, clock, settings, rng, report, gate))
 
-    async def claim() -> list[OutboxMessage]:
+    async def claim() -> OutboxBatch:
         async with uow() as u:
             claimed = await u.outbox.claim(
                 owner=owner, now=clock.now(), lease_s=settings.lease_s, limit=settings.batch, kinds=tuple(handlers)
             )
             await u.commit()
         report.claimed += len(claimed)
-        return claimed
+        prepared = OutboxBatch(claimed)
+        await prepared.prepare(handlers)
+        return prepared
 
-    next_claim: asyncio.Task[list[OutboxMessage]] | None = None
+    next_claim: asyncio.Task[OutboxBatch] | None = None
     try:
-        claimed = await claim()
+        prepared = await claim()
         for number in range(1, settings.batches_per_pass + 1):
+            claimed = prepared.messages
             more = len(claimed) == settings.batch and number < settings.batches_per_pass
             batch = contextvars.copy_context()
-            batch.run(_BATCH.set, OutboxBatch(claimed))
+            batch.run(_BATCH.set, prepared)
             leases = _Leases(claimed, uow=uow, clock=clock, owner=owner, lease_s=settings.lease_s)
             for index, message in enumerate(claimed):
                 if more and next_claim is None and len(claimed) - index <= settings.concurrency:
                     # The next batch is claimed while this one's last messages wait for a slot, so that
                     # no slot stands empty for a claim's round trips.
-                    next_claim = asyncio.ensure_future(claim())
+                    if keep_claiming is None or keep_claiming():
+                        next_claim = asyncio.ensure_future(claim())
+                    else:
+                        more = False
                 await gate.acquire()  # released by the delivery once the outside world answered
                 try:
                     held = await leases.hold(message, waiting=claimed[index:])
@@ -172,9 +198,9 @@ async def dispatch_outbox(
                 task = asyncio.create_task(attempt(message), context=batch.copy())
                 running.add(task)
                 task.add_done_callback(running.discard)
-            if not more:
+            if not more or (next_claim is None and keep_claiming is not None and not keep_claiming()):
                 break
-            claimed, next_claim = await (next_claim or claim()), None
+            prepared, next_claim = await (next_claim or claim()), None
     finally:
         if next_claim is not None:
             # Claimed and not started (the pass was cut short): the leases lapse and the messages come

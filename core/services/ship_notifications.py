@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -18,7 +19,7 @@ from ..model import (
     Shipment,
 )
 from ..ports import ChannelProvider, NotificationLookup, OrderRecord, UnitOfWork, UnitOfWorkFactory
-from .dispatch_outbox import Outcome, batch_shared, current_batch
+from .dispatch_outbox import OutboxBatch, Outcome, batch_shared, current_batch
 from .ids import new_id
 
 
@@ -34,7 +35,7 @@ class ShipNotificationHandler:
         if shipment is None or record is None:
             raise ChannelRejected(f"shipment {message.subject_id} or its order no longer exists")
         bundle = await batch_shared(
-            ("channel bundle", shipment.store_id), lambda: self._channels.for_store(shipment.store_id)
+            _bundle_key(shipment.store_id), partial(self._channels.for_store, shipment.store_id)
         )
         notifier = bundle.notifier
         if message.outcome_unknown:
@@ -51,11 +52,20 @@ class ShipNotificationHandler:
         batch = current_batch()
         if batch is None:
             return (await self._read([message.subject_id])).get(message.subject_id, (None, None))
-        # The ids are gathered by the first delivery only, inside the shared load.
-        subjects = await batch.shared(
+        return (await self._batch_subjects(batch)).get(message.subject_id, (None, None))
+
+    async def prepare(self, batch: OutboxBatch) -> None:
+        # The batch's shipments and orders, and their stores' channel ports, loaded before the
+        # deliveries start (and while the previous batch's still run).
+        subjects = await self._batch_subjects(batch)
+        for store_id in sorted({shipment.store_id for shipment, _ in subjects.values()}):
+            await batch.shared(_bundle_key(store_id), partial(self._channels.for_store, store_id))
+
+    def _batch_subjects(self, batch: OutboxBatch) -> Awaitable[dict[str, tuple[Shipment, OrderRecord | None]]]:
+        # The ids are gathered by the first caller only, inside the shared load.
+        return batch.shared(
             (self.kind, "subjects"), lambda: self._read([m.subject_id for m in batch.messages if m.kind == self.kind])
         )
-        return subjects.get(message.subject_id, (None, None))
 
     async def _read(self, shipment_ids: list[str]) -> dict[str, tuple[Shipment, OrderRecord | None]]:
         async with self._uow() as u:
@@ -104,6 +114,10 @@ class ShipNotificationHandler:
             )
         if records:
             await u.activity.add_many(records)
+
+
+def _bundle_key(store_id: str) -> tuple[str, str]:
+    return ("channel bundle", store_id)
 
 
 def _delivered_state(outcome: Outcome) -> NotificationState:

@@ -63,7 +63,8 @@ class Scheduler:
         failures = PassFailures("outbox relay", is_outage=self.is_outage)
         while not stop.is_set():
             try:
-                report = await self.app.relay_once()
+                # A pass may be long (many batches): a stop ends it after the batches in hand.
+                report = await self.app.relay_once(keep_claiming=lambda: not stop.is_set())
             except Exception as exc:
                 failures.failed(exc)
                 report = None

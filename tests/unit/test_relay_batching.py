@@ -217,6 +217,9 @@ class Handler:
             raise asyncio.CancelledError()
         return await self.inner.deliver(message)
 
+    async def prepare(self, batch: OutboxBatch) -> None:
+        await self.inner.prepare(batch)
+
     async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
         if any(o.message.subject_id == self.bad_outcome for o in outcomes):
             self.outcome_failures += 1
@@ -245,7 +248,7 @@ async def ship_orders(storage, clock, channel, market, store, count: int) -> lis
     return shipments
 
 
-def run_relay(uow, handler, clock, on_settled=None, **settings: Any):
+def run_relay(uow, handler, clock, on_settled=None, keep_claiming=None, **settings: Any):
     return dispatch_outbox(
         uow=uow,
         handlers={OutboxKind.ship_notification: handler},
@@ -254,6 +257,7 @@ def run_relay(uow, handler, clock, on_settled=None, **settings: Any):
         settings=RelaySettings(**settings),
         rng=random.Random(3),
         on_settled=on_settled,
+        keep_claiming=keep_claiming,
     )
 
 
@@ -581,6 +585,30 @@ async def test_the_next_batch_is_claimed_while_the_last_deliveries_are_in_hand(
     assert_delivered_exactly_once(market, shipments, await messages(storage))
 
 
+async def test_a_stopping_host_ends_the_pass_after_the_batches_in_hand(storage, clock, channel, market, store) -> None:
+    shipments = await ship_orders(storage, clock, channel, market, store, 23)
+    rec = Recorder(storage)
+    handler = Handler(ShipNotificationHandler(uow=rec, channels=Channels(channel)))
+    answers = iter([True])  # yes once (the second batch), then the host is stopping
+
+    report = await run_relay(
+        rec, handler, clock, keep_claiming=lambda: next(answers, False), batch=5, concurrency=3, batches_per_pass=20
+    )
+
+    assert (report.claimed, report.delivered) == (10, 10) and [len(c) for c in rec.claims] == [5, 5]
+    outbox = await messages(storage)
+    rest = [m for m in outbox.values() if m.status != OutboxStatus.delivered]
+    assert len(rest) == 13 and all(
+        (m.status, m.attempts, m.lease_owner) == (OutboxStatus.pending, 0, None) for m in rest
+    )
+    stopped = await run_relay(rec, handler, clock, keep_claiming=lambda: False, batch=5, concurrency=3)
+    assert (stopped.claimed, stopped.delivered) == (5, 5)  # what a pass has claimed, it delivers
+    outbox = await messages(storage)
+    delivered = [s for s in shipments if outbox[s.id].status == OutboxStatus.delivered]
+    assert len(delivered) == 15
+    assert_delivered_exactly_once(market, delivered, outbox)
+
+
 async def test_pipelined_batches_deliver_every_message_exactly_once(storage, clock, channel, market, store) -> None:
     shipments = await ship_orders(storage, clock, channel, market, store, 23)
     rec = Recorder(storage)
@@ -753,6 +781,9 @@ class DatabaseDown:
     async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
         raise StorageUnavailable("the database connection was lost (InterfaceError); retry in a moment")
 
+    async def prepare(self, batch: OutboxBatch) -> None:
+        await self.inner.prepare(batch)
+
     async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
         await self.inner.on_outcomes(u, outcomes)
 
@@ -798,6 +829,9 @@ class SlowChannel:
         if len(self.started) == 1 and self.during_first is not None:
             await self.during_first()
         return await self.inner.deliver(message)
+
+    async def prepare(self, batch: OutboxBatch) -> None:
+        await self.inner.prepare(batch)
 
     async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
         await self.inner.on_outcomes(u, outcomes)
