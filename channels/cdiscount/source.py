@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 
 import msgspec
 
+from portside.adapters.http import HttpResponse
 from portside.adapters.http.wire import iso_z
 from portside.core.errors import ChannelUnavailable, MappingError
 from portside.core.model import Order
@@ -41,31 +44,53 @@ class CdiscountOrderSource:
         seen: dict[str, datetime] = {}
         previous_ids: list[str] | None = None
         index = 1
-        while True:
-            response = await self._client.get("/orders", {**base, "pageIndex": str(index)})
-            try:
-                if known is None:
-                    wires, raw_at = decode_wires(response.body)
-                    page = assemble(wires, self._ctx, raw_at)
+        # A full page means another one follows: it is requested as soon as this one is split, so that
+        # its round trip overlaps this page's lookups and mapping instead of following them.
+        following: asyncio.Task[HttpResponse] | None = None
+
+        async def request(number: int) -> HttpResponse:
+            return await self._client.get("/orders", {**base, "pageIndex": str(number)})
+
+        try:
+            while True:
+                if following is None:
+                    response = await request(index)
                 else:
-                    keyed = keyed_page(response.body, self._ctx)
-                    # Orders stored from these very bytes are not even decoded again (a re-sync's usual page).
-                    same = await known.unchanged(keyed.prints) if keyed.prints else set()
-                    page = assemble(decode_known(keyed, same), self._ctx, keyed.raws.__getitem__, prints=keyed.prints)
-            except PageUnreadable as exc:
-                raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
-            received = len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
-            ids = [o.channel_order_id for o in page.orders] + page.unchanged
-            if received >= settings.page_size and ids and ids == previous_ids:
-                # Some APIs ignore the page index and answer the same page forever (pain points #5).
-                raise ChannelUnavailable(f"Octopia answered page {index} with the same orders as page {index - 1}")
-            previous_ids = ids
-            fresh = [o for o in page.orders if _is_news(o, seen)]
-            if fresh or page.failures or page.skipped or page.unchanged:
-                yield msgspec.structs.replace(page, orders=fresh)
-            if received < settings.page_size:
-                return
-            index += 1
+                    response, following = await following, None
+                try:
+                    if known is None:
+                        wires, raw_at = decode_wires(response.body)
+                        if len(wires) >= settings.page_size:
+                            following = asyncio.ensure_future(request(index + 1))
+                        page = assemble(wires, self._ctx, raw_at)
+                    else:
+                        keyed = keyed_page(response.body, self._ctx)
+                        if len(keyed.raws) >= settings.page_size:
+                            following = asyncio.ensure_future(request(index + 1))
+                        # Orders stored from these very bytes are not even decoded again (a re-sync's usual page).
+                        same = await known.unchanged(keyed.prints) if keyed.prints else set()
+                        page = assemble(
+                            decode_known(keyed, same), self._ctx, keyed.raws.__getitem__, prints=keyed.prints
+                        )
+                except PageUnreadable as exc:
+                    raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
+                received = len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
+                ids = [o.channel_order_id for o in page.orders] + page.unchanged
+                if received >= settings.page_size and ids and ids == previous_ids:
+                    # Some APIs ignore the page index and answer the same page forever (pain points #5).
+                    raise ChannelUnavailable(f"Octopia answered page {index} with the same orders as page {index - 1}")
+                previous_ids = ids
+                fresh = [o for o in page.orders if _is_news(o, seen)]
+                if fresh or page.failures or page.skipped or page.unchanged:
+                    yield msgspec.structs.replace(page, orders=fresh)
+                if received < settings.page_size:
+                    return
+                index += 1
+        finally:
+            if following is not None:  # the sync stopped first: the page asked for is not wanted
+                following.cancel()
+                with contextlib.suppress(BaseException):
+                    await following
 
     async def fetch_order(self, channel_order_id: str) -> Order:
         response = await self._client.get(order_path(channel_order_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -69,6 +70,38 @@ async def test_a_full_last_page_costs_one_empty_page_more(build, mock_http) -> N
     got = await collect(build(make_store(page_size=2)))
     assert [len(p.orders) for p in got] == [2, 2]
     assert [q["pageIndex"] for q in queries] == ["1", "2", "3"]
+
+
+class SlowLookup:
+    """A KnownOrders that knows nothing and answers slowly, noting how many pages were asked for by then."""
+
+    def __init__(self, queries: list[dict[str, str]]) -> None:
+        self.queries = queries
+        self.asked_by_then: list[int] = []
+
+    async def unchanged(self, fingerprints: Any) -> set[str]:
+        await asyncio.sleep(0.05)
+        self.asked_by_then.append(len(self.queries))
+        return set()
+
+
+async def test_the_next_page_is_asked_for_while_this_one_is_looked_up(build, mock_http) -> None:
+    queries = serve_pages(mock_http, orders_page(0, 1), orders_page(2, 3), orders_page(4))
+    known = SlowLookup(queries)
+    got = [p async for p in build(make_store(page_size=2)).source.pages(SINCE, known=known)]
+    assert [len(p.orders) for p in got] == [2, 2, 1]
+    # Page n+1 was requested during page n's lookup; after the short page 3, nothing more.
+    assert known.asked_by_then == [2, 3, 3]
+    assert [q["pageIndex"] for q in queries] == ["1", "2", "3"]
+
+
+async def test_a_sync_stopping_early_drops_the_page_asked_for(build, mock_http) -> None:
+    queries = serve_pages(mock_http, orders_page(0, 1), orders_page(2, 3), orders_page(4))
+    pages = build(make_store(page_size=2)).source.pages(SINCE)
+    first = await anext(pages)
+    await pages.aclose()  # the import stopped (an error, a cancelled sync) after one page
+    assert len(first.orders) == 2 and [q["pageIndex"] for q in queries][:1] == ["1"]
+    assert len(queries) <= 2  # at most the page asked for ahead, never the ones after it
 
 
 async def test_no_orders_gives_no_pages(build, mock_http) -> None:
