@@ -25,6 +25,11 @@ from .write_behind import WriteBehind
 
 log = logging.getLogger("portside.import")
 
+# Pages written at once (on orders they do not share): with three, the Python work of preparing the
+# next page keeps one core busy while the writes keep Postgres busy on the other (two left it idle
+# between round trips, bench/import_e2e.py); each write holds one pooled connection.
+WRITES_IN_FLIGHT = 3
+
 
 class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
     # Orders can become visible on the channel after their ``updatedAt`` (replication lag, an
@@ -92,7 +97,7 @@ async def import_orders(
         await u.commit()
 
     tally = PageTally()
-    writes = WriteBehind()
+    writes = WriteBehind(WRITES_IN_FLIGHT)
 
     async def write(ready: PreparedPage) -> None:
         await write_page(
@@ -110,7 +115,7 @@ async def import_orders(
             progress(SyncProgress(pages=tally.pages, fetched=tally.fetched, new=tally.new, updated=tally.updated))
 
     try:
-        # Pages in flight: one fetched and mapped ahead, one prepared, two being written (WriteBehind).
+        # Pages in flight: one fetched and mapped ahead, one prepared, three being written (WriteBehind).
         async for page in read_ahead(source.pages(since, known=StoredFingerprints(uow, store.id))):
             ready = await prepare_page(page, store=store, uow=uow, mapping=mapping, enrichers=enrichers)
             await writes.submit(write(ready), ready.keys)
