@@ -6,6 +6,10 @@ Targets (issue 6), all measured in one run:
 - a re-sync of the same, unchanged orders (cursor removed: every page read again) >= 3x faster;
 - peak resident memory of a whole import of 100,000 orders < 1.5x that of 10,000 (fresh processes).
 
+The import and the COPY are measured side by side in two rounds (the second into emptied tables), and the
+ratio is the mean of the rounds' ratios: on a shared machine the speed drifts within a run, and a
+baseline measured a minute away from what it is compared with carries that drift into the ratio.
+
 Fairness: the marketplace is a page server in its own process holding the Octopia sandbox's seeded
 orders pre-rendered as pages (sorted as the channel asks, ``createdAt``). The sandbox app itself sorts and
 filters every order on every page request (O(n log n) per page), which at 100,000 orders would make it
@@ -207,7 +211,10 @@ async def raw_copy(pool: Any, rows: list[tuple[Any, ...]]) -> float:
     return time.perf_counter() - started
 
 
-async def throughput(count: int) -> dict[str, float]:
+ROUNDS = 2  # import and COPY measured side by side twice: the machine's speed drifts within a run
+
+
+async def throughput(count: int) -> dict[str, Any]:
     server = PageServer([count])
     try:
         async with admin_dsn() as admin, service(admin) as (app, pool):
@@ -218,16 +225,22 @@ async def throughput(count: int) -> dict[str, float]:
             again = await timed_sync(app, store_id, count)
             fetch_s, bodies = await fetch_and_decode(app, base, count)
             rows = order_rows(bodies, store_id)
-            copy_s = await raw_copy(pool, rows)
-            stored = len(rows)
+            imports, copies = [count / first], [len(rows) / await raw_copy(pool, rows)]
+            for _ in range(ROUNDS - 1):
+                # The same import into emptied tables (every order new again), then the COPY beside it.
+                await pool.execute(
+                    "TRUNCATE portside.orders, portside.activity, portside.outbox, portside.sync_cursors"
+                )
+                imports.append(count / await timed_sync(app, store_id, count))
+                copies.append(len(rows) / await raw_copy(pool, rows))
     finally:
         server.close()
     return {
-        "e2e": count / first,
+        "imports": imports,
         "resync": count / again,
         "fetch": count / fetch_s,
-        "copy": stored / copy_s,
-        "stored": stored,
+        "copies": copies,
+        "stored": len(rows),
     }
 
 
@@ -275,24 +288,36 @@ def memory(big: int, small: int) -> tuple[int, int]:
         server.close()
 
 
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
 def run(quick: bool = False) -> list[dict[str, object]]:
     count = 10_000 if quick else 100_000
     big, small = (10_000, 1_000) if quick else (100_000, 10_000)
     rates = asyncio.run(throughput(count))
     peak_big, peak_small = memory(big, small)
-    baseline = min(rates["fetch"], rates["copy"])
-    ratio = rates["e2e"] / baseline
-    speedup = rates["resync"] / rates["e2e"]
+    imports, copies = rates["imports"], rates["copies"]
+    # Each round's import against the slower baseline of the same round; the rounds' mean is the ratio.
+    ratios = [e2e / min(rates["fetch"], copy) for e2e, copy in zip(imports, copies, strict=True)]
+    ratio = sum(ratios) / len(ratios)
+    speedup = rates["resync"] / imports[0]  # the re-sync runs right after the first import
     memory_ratio = peak_big / peak_small
+    rounds = ", ".join(f"{r:.2f}" for r in ratios)
 
     def info(name: str, value: float, unit: str) -> dict[str, object]:
         return {"name": name, "value": f"{value:,.0f}", "unit": unit, "target": "", "ok": True}
 
     return [
-        info(f"e2e import, Octopia over HTTP → Postgres ({count:,})", rates["e2e"], "orders/s"),
+        info(f"e2e import, Octopia over HTTP → Postgres ({count:,}), mean of {ROUNDS}", mean(imports), "orders/s"),
         info("(a) same pages fetched + decoded, no mapping or storing", rates["fetch"], "orders/s"),
-        info(f"(b) raw asyncpg COPY of the same rows ({rates['stored']:,.0f})", rates["copy"], "rows/s"),
-        {"name": "e2e / slower of (a), (b)", "value": f"{ratio:.2f}", "target": ">= 0.40", "ok": ratio >= 0.40},
+        info(f"(b) raw asyncpg COPY of the same rows ({rates['stored']:,.0f}), mean", mean(copies), "rows/s"),
+        {
+            "name": f"e2e / slower of (a), (b), by round ({rounds})",
+            "value": f"{ratio:.2f}",
+            "target": ">= 0.40",
+            "ok": ratio >= 0.40,
+        },
         info("re-sync, every order unchanged", rates["resync"], "orders/s"),
         {"name": "re-sync / first import", "value": f"{speedup:.2f}", "target": ">= 3.0", "ok": speedup >= 3.0},
         {
