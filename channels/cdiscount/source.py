@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from portside.adapters.http.wire import iso_z
 from portside.core.errors import ChannelUnavailable, MappingError
 from portside.core.model import Order
 from portside.core.ports import KnownOrders, MappingFailure, OrderPage, SkippedOrder
+from portside.core.tasks import discard
 
 from .client import OctopiaClient, order_path
 from .mapping import MappingContext
@@ -88,9 +88,7 @@ class CdiscountOrderSource:
                 index += 1
         finally:
             if following is not None:  # the sync stopped first: the page asked for is not wanted
-                following.cancel()
-                with contextlib.suppress(BaseException):
-                    await following
+                await discard(following)
 
     async def fetch_order(self, channel_order_id: str) -> Order:
         response = await self._client.get(order_path(channel_order_id))

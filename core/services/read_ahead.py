@@ -7,6 +7,8 @@ import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TypeVar
 
+from ..tasks import discard
+
 T = TypeVar("T")
 
 
@@ -30,11 +32,8 @@ async def read_ahead(pages: AsyncIterator[T]) -> AsyncGenerator[T, None]:
             pending = asyncio.ensure_future(_next(pages))
             yield item[0]
     finally:
-        if not pending.done():
-            pending.cancel()
-        with contextlib.suppress(BaseException):
-            await pending
+        await discard(pending)
         closer = getattr(pages, "aclose", None)
         if closer is not None:
-            with contextlib.suppress(BaseException):
+            with contextlib.suppress(Exception):  # a cancellation of the caller goes on up
                 await closer()

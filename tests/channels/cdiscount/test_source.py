@@ -95,13 +95,40 @@ async def test_the_next_page_is_asked_for_while_this_one_is_looked_up(build, moc
     assert [q["pageIndex"] for q in queries] == ["1", "2", "3"]
 
 
-async def test_a_sync_stopping_early_drops_the_page_asked_for(build, mock_http) -> None:
-    queries = serve_pages(mock_http, orders_page(0, 1), orders_page(2, 3), orders_page(4))
+async def test_a_sync_stopping_early_cancels_the_page_asked_for(build, mock_http) -> None:
+    mock_http.post(AUTH_URL, payload={"access_token": "tok", "expires_in": 7200}, repeat=True)
+    asked: list[str] = []
+    cancelled = asyncio.Event()
+
+    async def answer(url: URL, **kwargs: Any) -> CallbackResult:
+        index = {**url.query, **(kwargs.get("params") or {})}["pageIndex"]
+        asked.append(index)
+        if index != "1":
+            try:
+                await asyncio.sleep(60)  # page 2 is slow to come
+            except asyncio.CancelledError:
+                cancelled.set()
+                raise
+        return CallbackResult(body=orders_page(0, 1))
+
+    mock_http.get(re.compile(rf"^{re.escape(API)}/orders(\?.*)?$"), callback=answer, repeat=True)
     pages = build(make_store(page_size=2)).source.pages(SINCE)
     first = await anext(pages)
-    await pages.aclose()  # the import stopped (an error, a cancelled sync) after one page
-    assert len(first.orders) == 2 and [q["pageIndex"] for q in queries][:1] == ["1"]
-    assert len(queries) <= 2  # at most the page asked for ahead, never the ones after it
+    await asyncio.sleep(0.01)  # page 2's request is under way
+    await asyncio.wait_for(pages.aclose(), 5)  # the import stopped after one page: no waiting for page 2
+    assert len(first.orders) == 2 and asked == ["1", "2"] and cancelled.is_set()
+
+
+async def test_a_page_asked_for_ahead_that_fails_fails_the_sync_only_when_reached(build, mock_http) -> None:
+    mock_http.post(AUTH_URL, payload={"access_token": "tok", "expires_in": 7200}, repeat=True)
+    mock_http.get(re.compile(rf"^{re.escape(API)}/orders\?.*pageIndex=1.*$"), body=orders_page(0, 1))
+    refused = {"title": "Bad Request", "detail": "no such page"}
+    mock_http.get(re.compile(rf"^{re.escape(API)}/orders\?.*pageIndex=2.*$"), status=400, payload=refused)
+    pages = build(make_store(page_size=2)).source.pages(SINCE)
+    first = await anext(pages)  # page 2 has failed meanwhile; page 1 is still delivered whole
+    assert [o.channel_order_id for o in first.orders] == ["O-000", "O-001"]
+    with pytest.raises(OctopiaRejected):
+        await anext(pages)
 
 
 async def test_no_orders_gives_no_pages(build, mock_http) -> None:
