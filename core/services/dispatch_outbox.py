@@ -94,9 +94,11 @@ class OutboxBatch:
         try:
             # Shielded: one delivery cancelled must not cancel the load the others wait for.
             result: T = await asyncio.shield(found)
-        except Exception:
-            if self._shared.get(key) is found:
-                del self._shared[key]  # a failed load is not kept: the next delivery tries again
+        except BaseException:
+            # A failed (or cancelled) load is not kept: the next delivery tries again. The caller's own
+            # cancellation leaves a load still running in place for the others.
+            if found.done() and self._shared.get(key) is found and (found.cancelled() or found.exception()):
+                del self._shared[key]
             raise
         return result
 
@@ -106,8 +108,12 @@ class OutboxBatch:
         for kind in dict.fromkeys(m.kind for m in self.messages):
             try:
                 await handlers[kind].prepare(self)
-            except Exception as exc:  # a failed shared load is not kept: each delivery tries it again
+            except (ChannelError, StorageUnavailable) as exc:
+                # A failed shared load is not kept: each delivery tries it again, and reports it if it fails.
                 log.debug("preparing a %s batch failed (its deliveries load what they need): %s", kind, exc)
+            except Exception:
+                log.warning("preparing a %s batch failed unexpectedly; its deliveries load what they need", kind,
+                            exc_info=True)  # fmt: skip
 
 
 _BATCH: ContextVar[OutboxBatch | None] = ContextVar("portside_outbox_batch", default=None)
@@ -198,9 +204,11 @@ async def dispatch_outbox(
                 task = asyncio.create_task(attempt(message), context=batch.copy())
                 running.add(task)
                 task.add_done_callback(running.discard)
-            if not more or (next_claim is None and keep_claiming is not None and not keep_claiming()):
+            if not more:
                 break
-            prepared, next_claim = await (next_claim or claim()), None
+            # ``more`` survived the batch: its last messages started the next claim.
+            assert next_claim is not None
+            prepared, next_claim = await next_claim, None
     finally:
         if next_claim is not None:
             # Claimed and not started (the pass was cut short): the leases lapse and the messages come

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Sequence
 from functools import partial
 from typing import Any
@@ -58,8 +59,13 @@ class ShipNotificationHandler:
         # The batch's shipments and orders, and their stores' channel ports, loaded before the
         # deliveries start (and while the previous batch's still run).
         subjects = await self._batch_subjects(batch)
-        for store_id in sorted({shipment.store_id for shipment, _ in subjects.values()}):
-            await batch.shared(_bundle_key(store_id), partial(self._channels.for_store, store_id))
+        stores = sorted({shipment.store_id for shipment, _ in subjects.values()})
+        # One store's ports failing (a store deleted meanwhile) must not leave the others unloaded; its
+        # deliveries meet the failure themselves.
+        await asyncio.gather(
+            *(batch.shared(_bundle_key(s), partial(self._channels.for_store, s)) for s in stores),
+            return_exceptions=True,
+        )
 
     def _batch_subjects(self, batch: OutboxBatch) -> Awaitable[dict[str, tuple[Shipment, OrderRecord | None]]]:
         # The ids are gathered by the first caller only, inside the shared load.

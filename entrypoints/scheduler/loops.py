@@ -53,8 +53,8 @@ class Scheduler:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Run until ``stop`` is set; then take no new work, let what is in hand finish (syncs up to
-        the grace period, the current relay and publishing passes to their end) and return. Work cut
-        short is recovered by other processes once its lease lapses."""
+        the grace period, the relay's claimed batches, the publishing pass to its end) and return.
+        Work cut short is recovered by other processes once its lease lapses."""
         await asyncio.gather(
             self.syncs.run(stop), self._relay_loop(stop), self._events_loop(stop), self.housekeeping.run(stop)
         )

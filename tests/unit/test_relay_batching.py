@@ -203,11 +203,17 @@ class Handler:
     kind = OutboxKind.ship_notification
 
     def __init__(
-        self, inner: ShipNotificationHandler, *, bad_outcome: str | None = None, cut: str | None = None
+        self,
+        inner: ShipNotificationHandler,
+        *,
+        bad_outcome: str | None = None,
+        cut: str | None = None,
+        prepare_error: Exception | None = None,
     ) -> None:
         self.inner = inner
         self.bad_outcome = bad_outcome
         self.cut = cut
+        self.prepare_error = prepare_error
         self.outcome_failures = 0
         self.batches: dict[str, OutboxBatch | None] = {}
 
@@ -218,6 +224,8 @@ class Handler:
         return await self.inner.deliver(message)
 
     async def prepare(self, batch: OutboxBatch) -> None:
+        if self.prepare_error is not None:
+            raise self.prepare_error
         await self.inner.prepare(batch)
 
     async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
@@ -366,6 +374,25 @@ async def test_a_cancelled_caller_does_not_cancel_the_load_the_others_wait_for()
     assert await asyncio.wait_for(second, GUARD_S) == "shipments"
     assert await batch.shared("k", load) == "shipments"  # and a later caller still reuses it
     assert loads == 1
+
+
+async def test_a_cancelled_shared_load_is_not_kept_and_the_next_caller_loads_again() -> None:
+    batch = OutboxBatch([])
+    calls = 0
+
+    async def load() -> int:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            task = asyncio.current_task()
+            assert task is not None
+            task.cancel()  # the load itself is cancelled (its loop stopping, say)
+            await asyncio.sleep(1)
+        return calls
+
+    with pytest.raises(asyncio.CancelledError):
+        await batch.shared("k", load)
+    assert await batch.shared("k", load) == 2
 
 
 async def test_batch_shared_outside_a_relay_pass_simply_awaits_the_load() -> None:
@@ -607,6 +634,30 @@ async def test_a_stopping_host_ends_the_pass_after_the_batches_in_hand(storage, 
     delivered = [s for s in shipments if outbox[s.id].status == OutboxStatus.delivered]
     assert len(delivered) == 15
     assert_delivered_exactly_once(market, delivered, outbox)
+
+
+@pytest.mark.parametrize(
+    ("error", "logged"),
+    [
+        (StorageUnavailable("the database connection was lost; retry in a moment"), False),
+        (RuntimeError("a bug in a host's handler"), True),
+    ],
+)
+async def test_a_batch_that_cannot_be_prepared_is_delivered_all_the_same(
+    storage, clock, channel, market, store, caplog, error: Exception, logged: bool
+) -> None:
+    shipments = await ship_orders(storage, clock, channel, market, store, 7)
+    rec = Recorder(storage)
+    handler = Handler(ShipNotificationHandler(uow=rec, channels=Channels(channel)), prepare_error=error)
+
+    with caplog.at_level(logging.WARNING, logger="portside.relay"):
+        report = await run_relay(rec, handler, clock, batch=5, concurrency=3, batches_per_pass=3)
+
+    assert (report.claimed, report.delivered, report.dead) == (7, 7, 0)
+    # The deliveries loaded what prepare could not, still once per batch.
+    assert rec.count("shipments.get_many") == 2
+    assert ("unexpectedly" in caplog.text) is logged  # an outage is the deliveries' to report, a bug is not
+    assert_delivered_exactly_once(market, shipments, await messages(storage))
 
 
 async def test_pipelined_batches_deliver_every_message_exactly_once(storage, clock, channel, market, store) -> None:
