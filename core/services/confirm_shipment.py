@@ -11,6 +11,7 @@ from ..model import (
     ActivityKind,
     ActivityRecord,
     Money,
+    NotificationStatus,
     Order,
     OrderStatus,
     OutboxKind,
@@ -166,6 +167,16 @@ def _check_shippable(order: Order, earlier: list[Shipment], marketplace: str) ->
                 f"tracking, do it in {marketplace}'s seller back office"
             )
         tracking = ", ".join(sorted({s.tracking_number for s in earlier}))
+        if all(s.notification.status == NotificationStatus.dead for s in earlier):
+            # Shipped here, never confirmed there: the way forward is the dead notification, not a new parcel.
+            last = max(earlier, key=lambda s: s.created_at)
+            raise Conflict(
+                f"order {number} is already shipped through portside (tracking {tracking}), but telling "
+                f"{marketplace} failed for good: {last.notification.last_error or 'no error recorded'}. Fix what "
+                f"that says (the store's settings or credentials, the carrier's name), then retry it with POST "
+                f"/v1/shipments/{last.id}/retry. A new shipment is refused: {marketplace} may hold that parcel "
+                "already (a send whose answer was lost), and a second one would reach the buyer too"
+            )
         raise Conflict(
             f"order {number} is already shipped (tracking {tracking}); {marketplace} takes no further parcel for "
             f"it. Its shipments are at GET /v1/orders/{order.id}/shipments; to retry a request safely, send it "

@@ -251,6 +251,22 @@ async def test_an_order_portside_shipped_names_its_tracking_when_shipped_again(s
         assert len(await u.shipments.list_for_order(order.id)) == 1 and len(await u.outbox.find()) == 1
 
 
+async def test_an_order_whose_notification_died_points_to_its_retry(storage, clock, channel, order) -> None:
+    first = await ship(storage, clock, channel, order.id)
+    async with storage() as u:
+        dead = msgspec.structs.replace(
+            first.notification, status=NotificationStatus.dead, last_error="carrier 'Pigeon' refused by fake"
+        )
+        await u.shipments.update(msgspec.structs.replace(first, notification=dead))
+        await u.commit()
+    with pytest.raises(Conflict) as refused:
+        await ship(storage, clock, channel, order.id, tracking_number="6A00000000000")
+    said = str(refused.value)
+    assert f"POST /v1/shipments/{first.id}/retry" in said and "carrier 'Pigeon' refused by fake" in said
+    async with storage() as u:
+        assert len(await u.shipments.list_for_order(order.id)) == 1
+
+
 async def test_a_refused_carrier_names_the_marketplace_and_what_it_lists(storage, clock, channel, order) -> None:
     named = msgspec.structs.replace(channel.capabilities, marketplace="Fake Market")
     for carrier, expected in (
