@@ -112,8 +112,9 @@ class OutboxBatch:
                 # A failed shared load is not kept: each delivery tries it again, and reports it if it fails.
                 log.debug("preparing a %s batch failed (its deliveries load what they need): %s", kind, exc)
             except Exception:
-                log.warning("preparing a %s batch failed unexpectedly; its deliveries load what they need", kind,
-                            exc_info=True)  # fmt: skip
+                log.warning(
+                    "preparing a %s batch failed unexpectedly; its deliveries load what they need", kind, exc_info=True
+                )
 
 
 _BATCH: ContextVar[OutboxBatch | None] = ContextVar("portside_outbox_batch", default=None)
