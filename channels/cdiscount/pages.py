@@ -135,6 +135,21 @@ def decode_known(page: KeyedPage, unchanged: Collection[str]) -> list[WireOrder 
     ]
 
 
+def decode_page_known(body: bytes, page: KeyedPage, unchanged: Collection[str]) -> Wires:
+    """``decode_known``, in one typed pass over the whole page when none of its orders is unchanged (a
+    first import's pages: about a third cheaper than order by order), falling back to order by order
+    when one order cannot be read (so that only that one fails)."""
+    if not unchanged and not may_hold_refused(body):
+        try:
+            wires = decoder(WireOrderPage).decode(body).items or []
+        except UNREADABLE:
+            pass
+        else:
+            if len(wires) == len(page.raws):
+                return wires
+    return decode_known(page, unchanged)
+
+
 def assemble(
     wires: Wires,
     ctx: MappingContext,

@@ -17,7 +17,7 @@ from portside.core.tasks import discard
 
 from .client import OctopiaClient, order_path
 from .mapping import MappingContext
-from .pages import PageUnreadable, assemble, decode_known, decode_wires, keyed_page, map_raw
+from .pages import PageUnreadable, assemble, decode_page_known, decode_wires, keyed_page, map_raw
 from .settings import CdiscountSettings
 
 
@@ -69,9 +69,8 @@ class CdiscountOrderSource:
                             following = asyncio.ensure_future(request(index + 1))
                         # Orders stored from these very bytes are not even decoded again (a re-sync's usual page).
                         same = await known.unchanged(keyed.prints) if keyed.prints else set()
-                        page = assemble(
-                            decode_known(keyed, same), self._ctx, keyed.raws.__getitem__, prints=keyed.prints
-                        )
+                        wires = decode_page_known(response.body, keyed, same)
+                        page = assemble(wires, self._ctx, keyed.raws.__getitem__, prints=keyed.prints)
                 except PageUnreadable as exc:
                     raise ChannelUnavailable(f"Octopia sent page {index} of the orders unreadable: {exc}") from None
                 received = len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)

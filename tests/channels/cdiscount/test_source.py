@@ -173,6 +173,17 @@ async def test_skipped_and_failed_orders_come_with_their_page(build, mock_http) 
     assert got.max_updated_at == datetime(2025, 9, 1, 10, 2, tzinfo=UTC)
 
 
+async def test_a_first_import_page_with_a_bad_order_fails_that_order_only(build, mock_http) -> None:
+    # Nothing on the page is known (a first import): it is decoded in one pass, and order by order
+    # when that pass fails on one order.
+    broken = numbered(2, lines={})
+    queries = serve_pages(mock_http, page(numbered(0), numbered(1), broken))
+    (got,) = [p async for p in build().source.pages(SINCE, known=SlowLookup(queries))]
+    assert [o.channel_order_id for o in got.orders] == ["O-000", "O-001"]
+    assert [f.channel_order_id for f in got.failures] == ["O-002"]
+    assert set(got.fingerprints) == {"O-000", "O-001"}
+
+
 async def test_an_unreadable_page_fails_the_sync_so_it_runs_again(build, mock_http) -> None:
     serve_pages(mock_http, b"<html>We'll be right back</html>")
     with pytest.raises(ChannelUnavailable, match="page 1"):
