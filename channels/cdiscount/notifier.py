@@ -67,8 +67,7 @@ class CdiscountShipmentNotifier:
 
     async def find_notification(self, order: Order, shipment: Shipment) -> NotificationLookup:
         state = await read_state(self._client, order.channel_order_id)
-        found = shipment.tracking_number.strip().casefold() in parcel_numbers(state)
-        return NotificationLookup.found if found else NotificationLookup.absent
+        return NotificationLookup.found if _has_parcel(state, shipment) else NotificationLookup.absent
 
     async def _parcel(self, shipment: Shipment) -> dict[str, str | None]:
         """The one parcel to send, validated against Cdiscount's limits before anything is sent."""
@@ -98,7 +97,7 @@ class CdiscountShipmentNotifier:
     @classmethod
     def _already_there(cls, order_id: str, shipment: Shipment, state: WireOrderState) -> bool:
         """Whether the order already has this parcel; if not, raise when it cannot take one."""
-        if shipment.tracking_number.strip().casefold() in parcel_numbers(state):
+        if _has_parcel(state, shipment):
             return True
         cls._check_shippable(order_id, state)
         return False
@@ -124,3 +123,8 @@ class CdiscountShipmentNotifier:
             raise ChannelRejected(f"order {order_id} is {status} on Cdiscount; only InPreparation orders can ship")
         if not has_seller_line(state):
             raise ChannelRejected(f"order {order_id} has no line shipped by the seller: Octopia ships it")
+
+
+def _has_parcel(state: WireOrderState, shipment: Shipment) -> bool:
+    """Whether the order read back carries this shipment's tracking number (trimmed, any case)."""
+    return shipment.tracking_number.strip().casefold() in parcel_numbers(state)

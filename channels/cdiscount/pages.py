@@ -135,18 +135,25 @@ def decode_known(page: KeyedPage, unchanged: Collection[str]) -> list[WireOrder 
     ]
 
 
+def _whole_page(body: bytes) -> list[WireOrder] | None:
+    """Every order of a healthy page in one typed pass; None when one order cannot be read that way, or
+    may have to be refused unread (the page is larger than one order may be, or holds a NUL)."""
+    if may_hold_refused(body):
+        return None
+    try:
+        return decoder(WireOrderPage).decode(body).items or []
+    except UNREADABLE:
+        return None
+
+
 def decode_page_known(body: bytes, page: KeyedPage, unchanged: Collection[str]) -> Wires:
     """``decode_known``, in one typed pass over the whole page when none of its orders is unchanged (a
     first import's pages: about a third cheaper than order by order), falling back to order by order
     when one order cannot be read (so that only that one fails)."""
-    if not unchanged and not may_hold_refused(body):
-        try:
-            wires = decoder(WireOrderPage).decode(body).items or []
-        except UNREADABLE:
-            pass
-        else:
-            if len(wires) == len(page.raws):
-                return wires
+    if not unchanged:
+        wires = _whole_page(body)
+        if wires is not None and len(wires) == len(page.raws):
+            return wires
     return decode_known(page, unchanged)
 
 
@@ -214,12 +221,7 @@ def decode_wires(body: bytes) -> tuple[Wires, Callable[[int], bytes]]:
     or when one may be refused unread (the page is larger than one order may be, or holds a NUL), the
     page is split into orders (``json_split``) and each is decoded on its own, so only that one fails.
     """
-    wires: list[WireOrder] | None = None
-    if not may_hold_refused(body):
-        try:
-            wires = decoder(WireOrderPage).decode(body).items or []
-        except UNREADABLE:
-            pass
+    wires = _whole_page(body)
     if wires is None:
         raws = split_items(body)
         return [_decode(raw) for raw in raws], raws.__getitem__
