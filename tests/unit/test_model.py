@@ -79,6 +79,21 @@ def test_order_datetimes_must_be_aware_and_become_utc() -> None:
     assert moved.placed_at.hour == 12
 
 
+def test_with_flags_adds_removes_keeps_order_and_returns_the_same_order_when_nothing_changes() -> None:
+    plain = make_order("s", "A1")
+    assert plain.with_flags(remove=("unknown_sku",)) is plain  # nothing to remove, nothing to add
+    flagged = plain.with_flags(add=("unknown_sku", "unmapped_status", "unknown_sku"))
+    assert flagged.flags == ("unknown_sku", "unmapped_status")
+    assert flagged.with_flags(add=("unmapped_status",)) is flagged
+    assert flagged.with_flags(remove=("pickup_point_unverified",)) is flagged
+    assert flagged.with_flags(add=("recipient_mobile_missing",), remove=("unknown_sku",)).flags == (
+        "unmapped_status",
+        "recipient_mobile_missing",
+    )
+    assert flagged.with_flags(remove=("unknown_sku", "unmapped_status")).flags == ()
+    assert plain.flags == ()  # frozen: every change is a new order
+
+
 def test_mondial_relay_ids_are_padded_to_six_digits() -> None:
     point = PickupPoint(carrier=PickupCarrier.mondial_relay, point_id=" 5680 ")
     assert point.point_id == "005680"
