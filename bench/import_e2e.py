@@ -228,8 +228,8 @@ ROUNDS = 3  # each round: COPY, import, COPY (the machine's speed drifts within 
 
 class Round(NamedTuple):
     imported: float  # orders/s
-    copied: float  # orders/s, each order's row with its activity row: the COPYs before and after, their mean
-    orders_copied: float  # orders/s counting the order rows' part of the same COPYs alone
+    copied: float  # the COPYs before and after (order rows and activity rows), their mean, in orders/s
+    orders_copied: float  # the same, counting the order rows' part of those COPYs alone
 
 
 async def throughput(count: int) -> dict[str, Any]:
@@ -250,12 +250,14 @@ async def throughput(count: int) -> dict[str, Any]:
                 )
                 imported = count / await timed_sync(app, store_id, count)
                 after = await raw_copy(pool, orders, activity)
-                n = len(orders)
+                # In the import's unit, orders fetched per second: the import of ``count`` orders against
+                # the COPY of the rows those same orders become (the few the channel skips have none), so
+                # that a round's ratio is the COPY's time over the import's.
                 rounds.append(
                     Round(
                         imported=imported,
-                        copied=mean([n / before[1], n / after[1]]),
-                        orders_copied=mean([n / before[0], n / after[0]]),
+                        copied=mean([count / before[1], count / after[1]]),
+                        orders_copied=mean([count / before[0], count / after[0]]),
                     )
                 )
             # The re-sync reads every page again (cursor removed) over the orders of an import just made.
@@ -329,7 +331,8 @@ def run(quick: bool = False) -> list[dict[str, object]]:
     rates = asyncio.run(throughput(count))
     peak_big, peak_small = memory(big, small)
     rounds: list[Round] = rates["rounds"]
-    # Each round's import against the slower baseline of the same round; the rounds' mean is the ratio.
+    # Each round's import against the slower baseline: the fetch (measured once, first; it runs several times
+    # faster than the COPY) or the round's own COPYs. The rounds' mean is the ratio.
     ratios = [r.imported / min(rates["fetch"], r.copied) for r in rounds]
     ratio = mean(ratios)
     orders_only = mean([r.imported / r.orders_copied for r in rounds])

@@ -175,7 +175,7 @@ class Order(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     def with_flags(self, add: tuple[str, ...] = (), remove: tuple[str, ...] = ()) -> Order:
         if not add and not self.flags:
-            return self  # the usual call of an import's enrichers: clear flags an order does not have
+            return self  # the usual call on an import's path (status resolution, enrichers): nothing to clear
         kept = tuple(f for f in self.flags if f not in remove)
         flags = tuple(dict.fromkeys(kept + add))
         # Unchanged: the same object, since every replace re-runs the invariants (an import hot path).
