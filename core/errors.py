@@ -93,6 +93,17 @@ class ChannelUnavailable(ChannelError):
     retryable = True
 
 
+class ChannelBusy(ChannelUnavailable):
+    """The store's own request budget with the channel (the rate it may call at) is spent for longer
+    than the caller would wait (``core.patience``): nothing was sent. ``retry_after``: when the budget
+    should be there again; ``interval``: the time one more call takes from it (1 / rate), when known.
+    Not a failure: the relay defers the message without counting an attempt."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, interval: float | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.interval = interval
+
+
 class OutcomeUnknown(ChannelError):
     """The request may have been applied (timeout or 5xx after sending): check before resending."""
 

@@ -52,6 +52,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     relay_poll_s: Seconds = 1.0
     relay_backoff_s: Seconds = 10.0  # first retry after 5-10 s, doubling up to relay_max_backoff_s
     relay_max_backoff_s: Seconds = 3600.0
+    relay_budget_wait_s: Seconds = 1.0  # a delivery waits this long for its store's rate budget, then is deferred
     sync_poll_s: Seconds = 5.0
     events_poll_s: Seconds = 1.0
     housekeeping_s: Seconds = 30.0

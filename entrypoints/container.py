@@ -59,6 +59,7 @@ def relay_settings(settings: Settings) -> RelaySettings:
         lease_s=settings.relay_lease_s,
         base_backoff_s=settings.relay_backoff_s,
         max_backoff_s=max(settings.relay_max_backoff_s, settings.relay_backoff_s),
+        budget_wait_s=settings.relay_budget_wait_s,
     )
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from portside.core.errors import ChannelError, ChannelUnavailable, OutcomeUnknown
+from portside.core.errors import ChannelBusy, ChannelError, ChannelUnavailable, OutcomeUnknown
 
-from .errors import HttpError, HttpOutcomeUnknown, HttpUnavailable
+from .errors import HttpBusy, HttpError, HttpOutcomeUnknown, HttpUnavailable
 
 
 def channel_error(exc: HttpError, *, what: str, marketplace: str, redact: Callable[[str], str]) -> ChannelError:
@@ -14,6 +14,10 @@ def channel_error(exc: HttpError, *, what: str, marketplace: str, redact: Callab
     /orders"``): never taken (retry later, after its Retry-After), perhaps applied (check before
     sending again), or refused. The message passes through ``redact``: it may quote a URL or token."""
     said = redact(str(exc))
+    if isinstance(exc, HttpBusy):
+        return ChannelBusy(
+            f"{what}: not sent to {marketplace} yet: {said}.", retry_after=exc.retry_after, interval=exc.interval
+        )
     if isinstance(exc, HttpUnavailable):
         return ChannelUnavailable(
             f"{marketplace} is unavailable: {said}; portside will retry.", retry_after=exc.retry_after

@@ -13,7 +13,9 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 
-from .errors import HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
+from portside.core.patience import BUDGET_WAIT
+
+from .errors import HttpBusy, HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
 from .ratelimit import TokenBucket
 from .retry import RetryPolicy, parse_retry_after
 
@@ -108,7 +110,7 @@ class HttpClient:
         for attempt in range(1, policy.attempts + 1):
             last = attempt == policy.attempts
             if limiter is not None:
-                await limiter.acquire()
+                await _take_turn(limiter, target)
             try:
                 response = await self._send(method, url, headers, params, data, timeout_s, max_body)
             except aiohttp.ClientConnectorError as exc:
@@ -182,6 +184,24 @@ class HttpClient:
                 body=body,
                 url=str(resp.url),
             )
+
+
+async def _take_turn(limiter: TokenBucket, target: _Target) -> None:
+    """Wait for the limiter's budget, for no longer than the caller's patience (``BUDGET_WAIT``)."""
+    patience = BUDGET_WAIT.get()
+    if patience is None:
+        await limiter.acquire()
+        return
+    try:
+        async with asyncio.timeout(patience):
+            await limiter.acquire()  # cancelled while waiting, it takes nothing from the budget
+    except TimeoutError:
+        back_in = limiter.wait_estimate()
+        raise HttpBusy(
+            f"{target}: its request budget ({limiter.rate:g}/s) is spent for the next {back_in:.1f} s",
+            retry_after=back_in,
+            interval=1 / limiter.rate,
+        ) from None
 
 
 async def _read_capped(resp: aiohttp.ClientResponse, max_body: int, target: _Target) -> bytes:

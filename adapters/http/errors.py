@@ -17,6 +17,16 @@ class HttpUnavailable(HttpError):
         self.status = status
 
 
+class HttpBusy(HttpUnavailable):
+    """The request was never sent: its rate limiter's budget would not be there within the caller's
+    patience (``core.patience.BUDGET_WAIT``). ``retry_after``: when it should be; ``interval``: what
+    one call takes from the budget (1 / rate)."""
+
+    def __init__(self, message: str, *, retry_after: float, interval: float) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.interval = interval
+
+
 class HttpOutcomeUnknown(HttpError):
     """A non-idempotent request was sent but no reliable answer came back (timeout, dropped
     connection, 5xx): the server may have applied it. Check before sending again."""

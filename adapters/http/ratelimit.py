@@ -27,6 +27,7 @@ class TokenBucket:
         self._tokens = float(burst)
         self._stamp = clock()
         self._lock = asyncio.Lock()
+        self._waiting = 0  # callers inside ``acquire``
 
     def _refill(self) -> None:
         now = self._clock()
@@ -35,9 +36,18 @@ class TokenBucket:
 
     async def acquire(self) -> None:
         # The lock makes waiters queue in arrival order, so nobody starves under load.
-        async with self._lock:
-            self._refill()
-            if self._tokens < 1:
-                await self._sleep((1 - self._tokens) / self.rate)
+        self._waiting += 1
+        try:
+            async with self._lock:
                 self._refill()
-            self._tokens -= 1
+                if self._tokens < 1:
+                    await self._sleep((1 - self._tokens) / self.rate)
+                    self._refill()
+                self._tokens -= 1
+        finally:
+            self._waiting -= 1
+
+    def wait_estimate(self) -> float:
+        """Seconds until a newcomer's turn: the budget the callers already waiting will take, and its own."""
+        self._refill()
+        return max(0.0, (self._waiting + 1 - self._tokens) / self.rate)

@@ -6,15 +6,16 @@ import asyncio
 import contextvars
 import logging
 import random
-from collections.abc import Awaitable, Callable, Hashable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, Protocol, TypeVar
 
 import msgspec
 
-from ..errors import ChannelError, Conflict, NotFound, StorageUnavailable
+from ..errors import ChannelBusy, ChannelError, Conflict, NotFound, StorageUnavailable
 from ..model import OutboxKind, OutboxMessage, OutboxStatus
+from ..patience import BUDGET_WAIT
 from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("portside.relay")
@@ -51,6 +52,10 @@ class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
     max_attempts: int = 8
     base_backoff_s: float = 10.0
     max_backoff_s: float = 3600.0
+    # How long a delivery waits for its store's request budget with the channel (its rate limit) while
+    # holding a slot; past that it is deferred until the budget is back, attempts untouched, so that one
+    # store's backlog never holds up the other stores' messages (``core.patience``).
+    budget_wait_s: float = 1.0
 
     def __post_init__(self) -> None:
         # Hosts build this directly: a zero count would hang the relay (Semaphore(0)), deliver
@@ -58,7 +63,7 @@ class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
         for name in ("batch", "concurrency", "batches_per_pass", "max_attempts"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name}: must be at least 1")
-        for name in ("lease_s", "base_backoff_s", "max_backoff_s"):
+        for name in ("lease_s", "base_backoff_s", "max_backoff_s", "budget_wait_s"):
             if not getattr(self, name) > 0:
                 raise ValueError(f"{name}: must be positive")
 
@@ -69,6 +74,7 @@ class DispatchReport(msgspec.Struct, kw_only=True):
     retrying: int = 0
     dead: int = 0
     lost_leases: int = 0  # claimed, not started in time, and claimed by another relay meanwhile
+    deferred: int = 0  # not sent: the store's request budget was spent (ChannelBusy); back when it is not
 
 
 def backoff(attempts: int, settings: RelaySettings, rng: random.Random) -> float:
@@ -159,9 +165,28 @@ async def dispatch_outbox(
     running: set[asyncio.Task[None]] = set()
     settler = _Settler(uow, owner, on_settled)
 
+    # Stores found out of request budget during this pass: their other messages are put off without
+    # taking a slot (see _put_off), so that a store's backlog costs the pass one wait, not one per message.
+    paused: dict[str, _Pause] = {}
+
     async def attempt(message: OutboxMessage) -> None:
         handler = handlers[message.kind]
-        await settler.settle(handler, await _deliver(message, handler, clock, settings, rng, report, gate))
+        BUDGET_WAIT.set(settings.budget_wait_s)  # this delivery's own context (a task of its own)
+        outcome = await _deliver(message, handler, clock, settings, rng, report, gate, paused)
+        await settler.settle(handler, outcome)
+
+    async def put_off(message: OutboxMessage, pause: _Pause) -> None:
+        await settler.settle(handlers[message.kind], _put_off(message, pause, clock.now(), report))
+
+    def paused_store(message: OutboxMessage) -> _Pause | None:
+        pause = paused.get(message.store_id) if message.store_id is not None else None
+        return pause if pause is not None and clock.now() < pause.until else None
+
+    def start(work: Coroutine[Any, Any, None], batch: contextvars.Context) -> None:
+        # Each its own copy of the batch's context: a ContextVar one delivery sets stays its own.
+        task = asyncio.create_task(work, context=batch.copy())
+        running.add(task)
+        task.add_done_callback(running.discard)
 
     async def claim() -> OutboxBatch:
         async with uow() as u:
@@ -191,7 +216,14 @@ async def dispatch_outbox(
                         next_claim = asyncio.ensure_future(claim())
                     else:
                         more = False
-                await gate.acquire()  # released by the delivery once the outside world answered
+                if (pause := paused_store(message)) is None:
+                    await gate.acquire()  # released by the delivery once the outside world answered
+                    if (pause := paused_store(message)) is not None:  # found out while it waited
+                        gate.release()
+                if pause is not None:
+                    # Its store's budget is spent: nothing is sent, no slot is taken, it waits its turn.
+                    start(put_off(message, pause), batch)
+                    continue
                 try:
                     held = await leases.hold(message, waiting=claimed[index:])
                 except BaseException:
@@ -201,10 +233,7 @@ async def dispatch_outbox(
                     gate.release()  # claimed by another relay while it waited: theirs to send now
                     report.lost_leases += 1
                     continue
-                # Each delivery its own copy of the batch's context: a ContextVar one sets stays its own.
-                task = asyncio.create_task(attempt(message), context=batch.copy())
-                running.add(task)
-                task.add_done_callback(running.discard)
+                start(attempt(message), batch)
             if not more:
                 break
             # ``more`` survived the batch: its last messages started the next claim.
@@ -261,6 +290,7 @@ class Outcome(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     error: str | None
     dead: bool
     now: datetime
+    deferred: bool = False  # never sent (ChannelBusy): only the message's time changes, its handler is not told
 
 
 async def _deliver(
@@ -271,6 +301,7 @@ async def _deliver(
     rng: random.Random,
     report: DispatchReport,
     gate: asyncio.Semaphore,
+    paused: dict[str, _Pause],
 ) -> Outcome:
     """Deliver (holding the caller's slot, already acquired), release the slot, say what to record."""
     attempts = message.attempts + 1
@@ -279,9 +310,12 @@ async def _deliver(
     retry = False
     unknown = False
     retry_after: float | None = None
+    busy: ChannelBusy | None = None
     try:
         try:
             result = await handler.deliver(message)
+        except ChannelBusy as exc:
+            busy = exc
         except ChannelError as exc:
             error, retry, unknown, retry_after = str(exc), exc.retryable, exc.outcome_unknown, exc.retry_after
         except (NotFound, Conflict) as exc:
@@ -297,6 +331,8 @@ async def _deliver(
     finally:
         gate.release()
     now = clock.now()
+    if busy is not None:
+        return _deferred(message, busy, now, report, paused)
     dead = result is None and (not retry or attempts >= settings.max_attempts)
     if result is not None:
         settled = msgspec.structs.replace(
@@ -331,6 +367,45 @@ async def _deliver(
         else:
             report.retrying += 1
     return Outcome(message=settled, result=result, error=error, dead=dead, now=now)
+
+
+class _Pause:
+    """A store out of request budget in this pass: until when, and what each call takes from it."""
+
+    __slots__ = ("interval", "put_off", "until")
+
+    def __init__(self, until: datetime, interval: float) -> None:
+        self.until, self.interval = until, interval
+        self.put_off = 0  # its messages put off so far, each one interval after the one before
+
+
+def _deferred(
+    message: OutboxMessage, busy: ChannelBusy, now: datetime, report: DispatchReport, paused: dict[str, _Pause]
+) -> Outcome:
+    """Not sent, for want of the store's request budget: back when the budget is, not an attempt (its
+    attempts, last error and doubt stay as they were). The store's other messages of this pass follow
+    it without trying (``_put_off``)."""
+    wait = busy.retry_after if busy.retry_after is not None else 1.0
+    until = now + timedelta(seconds=max(wait, 0.0))
+    if message.store_id is not None:
+        paused[message.store_id] = _Pause(until, busy.interval if busy.interval else 1.0)
+    return _later(message, until, str(busy), now, report)
+
+
+def _put_off(message: OutboxMessage, pause: _Pause, now: datetime, report: DispatchReport) -> Outcome:
+    """A message of a store out of budget, put off unsent: spread after the budget's return at the
+    store's rate, so that its backlog comes back as fast as the store can send it and no faster."""
+    pause.put_off += 1
+    until = pause.until + timedelta(seconds=pause.interval * pause.put_off)
+    return _later(message, until, "its store's request budget is spent: put off unsent", now, report)
+
+
+def _later(message: OutboxMessage, until: datetime, why: str, now: datetime, report: DispatchReport) -> Outcome:
+    report.deferred += 1
+    settled = msgspec.structs.replace(
+        message, status=OutboxStatus.pending, available_at=until, lease_owner=None, lease_until=None
+    )
+    return Outcome(message=settled, result=None, error=why, dead=False, now=now, deferred=True)
 
 
 class _Settler:
@@ -413,6 +488,8 @@ class _Settler:
                         w.outcome.message.id,
                     )
                     continue
+                if w.outcome.deferred:
+                    continue  # nothing happened on the channel: nothing for the handler to record
                 by_kind.setdefault(w.outcome.message.kind, (w.handler, []))[1].append(w.outcome)
             for handler, outcomes in by_kind.values():
                 await handler.on_outcomes(u, outcomes)

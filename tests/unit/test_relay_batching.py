@@ -16,7 +16,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from portside.core.errors import StorageUnavailable
+from portside.core.errors import ChannelBusy, StorageUnavailable
 from portside.core.model import (
     ActivityKind,
     NotificationState,
@@ -859,6 +859,98 @@ async def test_a_database_outage_in_a_delivery_is_retried_and_logged_without_a_t
     again = await run_relay(storage, handler, clock)
     assert again.delivered == 1
     assert_delivered_exactly_once(market, [shipment], await messages(storage))
+
+
+# --- 6b. a store whose request budget is spent ------------------------------------------------------
+
+
+class BusyStore:
+    """The real handler; the store of the shipments in ``busy`` has spent its request budget: their
+    delivery gives up (as the shared HTTP client does past the relay's patience) before sending."""
+
+    kind = OutboxKind.ship_notification
+
+    def __init__(self, inner: ShipNotificationHandler, busy: set[str]) -> None:
+        self.inner, self.busy = inner, busy
+        self.patience: list[float | None] = []
+        self.tried: list[str] = []
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        from portside.core.patience import BUDGET_WAIT
+
+        self.patience.append(BUDGET_WAIT.get())
+        self.tried.append(message.subject_id)
+        if message.subject_id in self.busy:
+            raise ChannelBusy(
+                "POST /orders/x/shipments: not sent to Octopia yet: its budget is spent", retry_after=30, interval=0.2
+            )
+        return await self.inner.deliver(message)
+
+    async def prepare(self, batch: OutboxBatch) -> None:
+        await self.inner.prepare(batch)
+
+    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
+        await self.inner.on_outcomes(u, outcomes)
+
+
+async def test_a_message_whose_store_budget_is_spent_is_deferred_without_counting_an_attempt(
+    storage, clock, channel, market, store
+) -> None:
+    first, second = await ship_orders(storage, clock, channel, market, store, 2)
+    m = (await messages(storage))[first.id]
+    async with storage() as u:  # the first one's earlier send was lost: its doubt must survive
+        await u.outbox.save(msgspec.structs.replace(m, attempts=2, outcome_unknown=True, last_error="timeout"))
+        await u.commit()
+    handler = BusyStore(ShipNotificationHandler(uow=storage, channels=Channels(channel)), busy={first.id})
+
+    report = await run_relay(storage, handler, clock, max_attempts=2, budget_wait_s=0.5)
+
+    assert (report.claimed, report.delivered, report.deferred, report.retrying, report.dead) == (2, 1, 1, 0, 0)
+    assert handler.patience == [0.5, 0.5]  # each delivery waits that long at most for its store's budget
+    deferred = (await messages(storage))[first.id]
+    assert deferred.status == OutboxStatus.pending  # not dead, though its attempts are at max_attempts
+    assert (deferred.attempts, deferred.outcome_unknown, deferred.last_error) == (2, True, "timeout")
+    assert deferred.available_at == clock.now() + timedelta(seconds=30)
+    assert deferred.lease_owner is None and parcel_count(market, first) == 0
+    (waiting,) = (await shipment_states(storage, [first.id])).values()
+    assert waiting is not None and waiting.notification.status == NotificationStatus.pending  # nothing failed
+    async with storage() as u:
+        kinds = [a.kind for a in await u.activity.list_for_order(first.order_id)]
+    assert ActivityKind.notification_failed not in kinds
+
+    assert (await run_relay(storage, handler, clock)).claimed == 0  # not before its budget is back
+    clock.advance(seconds=31)
+    handler.busy.clear()
+    again = await run_relay(storage, handler, clock, max_attempts=2)
+    assert (again.claimed, again.delivered) == (1, 1)
+    assert_delivered_exactly_once(market, [first, second], await messages(storage))
+
+
+async def test_a_busy_stores_other_messages_are_put_off_unsent_at_its_rate_and_other_stores_go_out(
+    storage, clock, channel, market, store
+) -> None:
+    shipments = await ship_orders(storage, clock, channel, market, store, 6)
+    outbox = await messages(storage)
+    other = shipments[4]  # another store's message, claimed after the busy store's
+    async with storage() as u:
+        for s in shipments:
+            m = outbox[s.id]
+            await u.outbox.save(msgspec.structs.replace(m, store_id="other-store" if s is other else m.store_id))
+        await u.commit()
+    mine = [s for s in shipments if s is not other]
+    handler = BusyStore(ShipNotificationHandler(uow=storage, channels=Channels(channel)), busy={s.id for s in mine})
+
+    report = await run_relay(storage, handler, clock, concurrency=1, batch=6)
+
+    # The busy store is tried once: its budget is spent for 30 s, its other messages follow unsent.
+    assert (report.claimed, report.delivered, report.deferred, report.retrying) == (6, 1, 5, 0)
+    assert len([t for t in handler.tried if t != other.id]) == 1 and other.id in handler.tried
+    after = await messages(storage)
+    assert after[other.id].status == OutboxStatus.delivered and parcel_count(market, other) == 1
+    waits = sorted((after[s.id].available_at - clock.now()).total_seconds() for s in mine)
+    assert waits == pytest.approx([30.0, 30.2, 30.4, 30.6, 30.8])  # back at the store's rate, one by one
+    assert all(after[s.id].attempts == 0 and after[s.id].status == OutboxStatus.pending for s in mine)
+    assert all(parcel_count(market, s) == 0 for s in mine)
 
 
 # --- 7. a delivery never outlives its lease ------------------------------------------------------

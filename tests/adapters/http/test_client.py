@@ -10,6 +10,7 @@ import aiohttp
 import pytest
 
 from portside.adapters.http import (
+    HttpBusy,
     HttpClient,
     HttpOutcomeUnknown,
     HttpUnavailable,
@@ -18,6 +19,7 @@ from portside.adapters.http import (
     TokenBucket,
     where,
 )
+from portside.core.patience import BUDGET_WAIT
 from tests.support.aioresponses_shim import aioresponses
 
 URL = "https://api.example.test/v2/orders"
@@ -190,6 +192,24 @@ async def test_each_try_takes_a_token_from_the_limiter(client: HttpClient, mock_
     mock_http.get(URL, status=200)
     await client.request("GET", URL, limiter=limiter)
     assert limiter.acquire.call_count == 2
+
+
+async def test_past_the_callers_patience_a_spent_budget_sends_nothing_and_says_when_it_is_back(
+    client: HttpClient, mock_http: aioresponses
+) -> None:
+    limiter = TokenBucket(rate=0.5, burst=1)  # one call, then the next in 2 s
+    mock_http.post(URL, status=201, repeat=True)
+    BUDGET_WAIT.set(0.05)  # this test's own context: pytest-asyncio runs each test in a task of its own
+    assert (await client.request("POST", URL, limiter=limiter)).status == 201
+    with pytest.raises(HttpBusy) as busy:
+        await client.request("POST", URL, limiter=limiter)
+    assert busy.value.retry_after == pytest.approx(2.0, abs=0.2) and busy.value.interval == 2.0
+    assert "request budget (0.5/s)" in str(busy.value)
+    assert len(mock_http.requests[("POST", aiohttp.client.URL(URL))]) == 1  # the second was never sent
+    BUDGET_WAIT.set(None)  # no patience set: the call waits its turn, as an import's do
+    fast = TokenBucket(rate=50.0, burst=1)
+    await client.request("POST", URL, limiter=fast)
+    assert (await client.request("POST", URL, limiter=fast)).status == 201
 
 
 async def test_a_per_call_policy_overrides_the_client_one(client: HttpClient, mock_http, sleeps) -> None:

@@ -94,3 +94,28 @@ async def test_a_token_bucket_serves_concurrent_waiters_in_turn() -> None:
     await asyncio.gather(*(take(n) for n in range(6)))
     assert done == list(range(6))
     assert time.sleeps == pytest.approx([1 / 50] * 5)  # one token a 20 ms, handed out in arrival order
+
+
+async def test_a_token_bucket_estimates_a_newcomers_wait_from_the_callers_ahead() -> None:
+    time = Time()
+    bucket = TokenBucket(rate=4.0, burst=2, clock=time, sleep=time.sleep)
+    assert bucket.wait_estimate() == 0.0  # a full bucket: no wait
+    await bucket.acquire()
+    await bucket.acquire()
+    assert bucket.wait_estimate() == pytest.approx(0.25)
+    gate = asyncio.Event()
+
+    async def slow_sleep(seconds: float) -> None:
+        await gate.wait()
+        await time.sleep(seconds)
+
+    bucket._sleep = slow_sleep
+    waiters = [asyncio.create_task(bucket.acquire()) for _ in range(3)]
+    await asyncio.sleep(0)
+    assert bucket.wait_estimate() == pytest.approx(1.0)  # three ahead and itself, at 4/s
+    waiters[0].cancel()  # a waiter that gives up takes nothing from the budget
+    await asyncio.gather(waiters[0], return_exceptions=True)
+    assert bucket.wait_estimate() == pytest.approx(0.75)
+    gate.set()
+    await asyncio.gather(*waiters[1:])
+    assert time.now == pytest.approx(0.5)

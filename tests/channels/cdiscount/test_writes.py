@@ -11,8 +11,9 @@ import pytest
 from portside.channels.cdiscount.mapping import MappingContext
 from portside.channels.cdiscount.pages import map_raw
 from portside.channels.cdiscount.problems import OctopiaRejected
-from portside.core.errors import ChannelRejected
+from portside.core.errors import ChannelBusy, ChannelRejected
 from portside.core.model import Order, Shipment
+from portside.core.patience import BUDGET_WAIT
 from tests.support.aioresponses_shim import aioresponses
 
 from .conftest import API, AUTH_URL, make_store
@@ -62,6 +63,20 @@ async def test_one_parcel_for_the_whole_order_is_posted(build, mock_http) -> Non
     ]
     assert receipt.sent == {"parcelNumber": "6A1", "carrierName": "Colissimo", "trackingUrl": "https://t.example/6A1"}
     assert receipt.not_sent == ()
+
+
+async def test_past_the_relays_patience_a_store_out_of_budget_posts_nothing_and_is_busy(build, mock_http) -> None:
+    mock_http.post(f"{ORDER_URL}/shipments", status=201, repeat=True)
+    # One call a second: the carrier list and the first shipment spend the burst of two.
+    bundle = build(make_store(rate_per_s=1.0, rate_burst=2))
+    BUDGET_WAIT.set(0.05)  # what the relay sets for each delivery (this test's own context)
+    await bundle.notifier.notify(the_order(), shipment())
+    with pytest.raises(ChannelBusy) as busy:
+        await bundle.notifier.notify(the_order(), shipment(id="s2", tracking_number="6A2"))
+    assert busy.value.retryable and not busy.value.outcome_unknown
+    assert busy.value.retry_after == pytest.approx(1.0, abs=0.2) and busy.value.interval == 1.0
+    assert "not sent to Octopia yet" in str(busy.value)
+    assert [p[0]["parcelNumber"] for p in posted(mock_http, f"{ORDER_URL}/shipments")] == ["6A1"]
 
 
 async def test_a_conflict_because_our_parcel_landed_meanwhile_is_a_success(build, mock_http) -> None:
