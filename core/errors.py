@@ -95,7 +95,7 @@ class ChannelUnavailable(ChannelError):
 
 class ChannelBusy(ChannelUnavailable):
     """The store's own request budget with the channel (the rate it may call at) is spent for longer
-    than the caller would wait (``core.patience``): nothing was sent. ``retry_after``: when the budget
+    than the caller would wait (``core.ports.BUDGET_WAIT``): nothing was sent. ``retry_after``: when the budget
     should be there again; ``interval``: the time one more call takes from it (1 / rate), when known.
     Not a failure: the relay defers the message without counting an attempt."""
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from portside.core.model import OutboxMessage, OutboxStatus
+from portside.core.model import OutboxStatus
 from portside.core.ports import OutboxDepth
+from portside.core.services import Outcome
 
 
 class Observer(Protocol):
@@ -40,11 +41,14 @@ class NullObserver:
         pass
 
 
-def settled_reporter(observer: Observer) -> Callable[[OutboxMessage], None]:
+def settled_reporter(observer: Observer) -> Callable[[Outcome], None]:
     """Tells ``observer`` of each outbox message the relay settled, by kind and outcome."""
     names = {OutboxStatus.delivered: "delivered", OutboxStatus.dead: "dead"}
 
-    def report(message: OutboxMessage) -> None:
-        observer.outbox_settled(message.kind.value, names.get(message.status, "failed"))
+    def report(outcome: Outcome) -> None:
+        message = outcome.message
+        # Deferred: never sent (its store's request budget was spent), not a failure.
+        name = "deferred" if outcome.deferred else names.get(message.status, "failed")
+        observer.outbox_settled(message.kind.value, name)
 
     return report

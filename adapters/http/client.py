@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import aiohttp
 import msgspec
 
-from portside.core.patience import BUDGET_WAIT
+from portside.core.ports import BUDGET_WAIT
 
 from .errors import HttpBusy, HttpOutcomeUnknown, HttpUnavailable, ResponseTooLarge
 from .ratelimit import TokenBucket
@@ -22,6 +22,7 @@ from .retry import RetryPolicy, parse_retry_after
 log = logging.getLogger("portside.http")
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 DEFAULT_MAX_BODY = 16 * 1024 * 1024  # a marketplace page is kilobytes; megabytes means something is wrong
 
 
@@ -111,6 +112,10 @@ class HttpClient:
             last = attempt == policy.attempts
             if limiter is not None:
                 await _take_turn(limiter, target)
+            if method not in READ_METHODS and BUDGET_WAIT.get() is not None:
+                # A request that may change something goes out: the caller's later calls (a read-back,
+                # the second step of a write) wait their turn, a busy now would leave it half done.
+                BUDGET_WAIT.set(None)
             try:
                 response = await self._send(method, url, headers, params, data, timeout_s, max_body)
             except aiohttp.ClientConnectorError as exc:

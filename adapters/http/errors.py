@@ -19,7 +19,7 @@ class HttpUnavailable(HttpError):
 
 class HttpBusy(HttpUnavailable):
     """The request was never sent: its rate limiter's budget would not be there within the caller's
-    patience (``core.patience.BUDGET_WAIT``). ``retry_after``: when it should be; ``interval``: what
+    patience (``core.ports.BUDGET_WAIT``). ``retry_after``: when it should be; ``interval``: what
     one call takes from the budget (1 / rate)."""
 
     def __init__(self, message: str, *, retry_after: float, interval: float) -> None:

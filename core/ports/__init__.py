@@ -1,6 +1,7 @@
 """Ports: the protocols adapters and channels implement for the core."""
 
 from .channel import (
+    BUDGET_WAIT,
     CarrierCatalog,
     ChannelBundle,
     ChannelCapabilities,
@@ -46,6 +47,7 @@ from .storage import (
 )
 
 __all__ = [
+    "BUDGET_WAIT",
     "AccountRepository",
     "ActivityRepository",
     "ApiKeyRepository",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -10,6 +11,15 @@ from typing import Protocol
 import msgspec
 
 from ..model import Order, Shipment
+
+# How long a channel call may wait for its store's request budget (the rate the store may call the
+# marketplace at) before giving up, unsent, with ChannelBusy. An import waits its turn (unset, None):
+# its pages come in order. The relay sets it for each delivery: a message waiting for one busy store's
+# budget would hold a delivery slot another store's message could use. Once a delivery has sent a
+# request that may change something, its later calls wait without it (the shared HTTP client clears
+# it), so that a busy never leaves a write half done: a channel waiting on a limit of its own honours
+# it the same way.
+BUDGET_WAIT: ContextVar[float | None] = ContextVar("portside_budget_wait", default=None)
 
 
 class MappingFailure(msgspec.Struct, frozen=True, kw_only=True):

@@ -15,8 +15,7 @@ import msgspec
 
 from ..errors import ChannelBusy, ChannelError, Conflict, NotFound, StorageUnavailable
 from ..model import OutboxKind, OutboxMessage, OutboxStatus
-from ..patience import BUDGET_WAIT
-from ..ports import Clock, UnitOfWork, UnitOfWorkFactory
+from ..ports import BUDGET_WAIT, Clock, UnitOfWork, UnitOfWorkFactory
 
 log = logging.getLogger("portside.relay")
 T = TypeVar("T")
@@ -54,7 +53,7 @@ class RelaySettings(msgspec.Struct, frozen=True, kw_only=True):
     max_backoff_s: float = 3600.0
     # How long a delivery waits for its store's request budget with the channel (its rate limit) while
     # holding a slot; past that it is deferred until the budget is back, attempts untouched, so that one
-    # store's backlog never holds up the other stores' messages (``core.patience``).
+    # store's backlog never holds up the other stores' messages (``core.ports.BUDGET_WAIT``).
     budget_wait_s: float = 1.0
 
     def __post_init__(self) -> None:
@@ -146,11 +145,11 @@ async def dispatch_outbox(
     owner: str,
     settings: RelaySettings | None = None,
     rng: random.Random | None = None,
-    on_settled: Callable[[OutboxMessage], None] | None = None,
+    on_settled: Callable[[Outcome], None] | None = None,
     keep_claiming: Callable[[], bool] | None = None,
 ) -> DispatchReport:
     """One pass of the relay: claim due messages in batches and settle each of them. ``on_settled`` is
-    told of each message as settled (delivered, pending again or dead) once that is committed. Once
+    told of each outcome (delivered, pending again, deferred or dead) once it is committed. Once
     ``keep_claiming()`` says no (the host is stopping), the pass claims no more batches and ends when
     those in hand are settled.
 
@@ -167,7 +166,7 @@ async def dispatch_outbox(
 
     # Stores found out of request budget during this pass: their other messages are put off without
     # taking a slot (see _put_off), so that a store's backlog costs the pass one wait, not one per message.
-    paused: dict[str, _Pause] = {}
+    paused: dict[tuple[OutboxKind, str], _Pause] = {}
 
     async def attempt(message: OutboxMessage) -> None:
         handler = handlers[message.kind]
@@ -179,8 +178,7 @@ async def dispatch_outbox(
         await settler.settle(handlers[message.kind], _put_off(message, pause, clock.now(), report))
 
     def paused_store(message: OutboxMessage) -> _Pause | None:
-        pause = paused.get(message.store_id) if message.store_id is not None else None
-        return pause if pause is not None and clock.now() < pause.until else None
+        return _active(paused, message, clock.now())
 
     def start(work: Coroutine[Any, Any, None], batch: contextvars.Context) -> None:
         # Each its own copy of the batch's context: a ContextVar one delivery sets stays its own.
@@ -301,7 +299,7 @@ async def _deliver(
     rng: random.Random,
     report: DispatchReport,
     gate: asyncio.Semaphore,
-    paused: dict[str, _Pause],
+    paused: dict[tuple[OutboxKind, str], _Pause],
 ) -> Outcome:
     """Deliver (holding the caller's slot, already acquired), release the slot, say what to record."""
     attempts = message.attempts + 1
@@ -379,25 +377,48 @@ class _Pause:
         self.put_off = 0  # its messages put off so far, each one interval after the one before
 
 
+def _active(paused: dict[tuple[OutboxKind, str], _Pause], message: OutboxMessage, now: datetime) -> _Pause | None:
+    """The pause of ``message``'s store for its kind (the kinds of a store may go to different places,
+    a webhook to its subscriber), if it still runs."""
+    if message.store_id is None:
+        return None
+    pause = paused.get((message.kind, message.store_id))
+    return pause if pause is not None and now < pause.until else None
+
+
 def _deferred(
-    message: OutboxMessage, busy: ChannelBusy, now: datetime, report: DispatchReport, paused: dict[str, _Pause]
+    message: OutboxMessage,
+    busy: ChannelBusy,
+    now: datetime,
+    report: DispatchReport,
+    paused: dict[tuple[OutboxKind, str], _Pause],
 ) -> Outcome:
     """Not sent, for want of the store's request budget: back when the budget is, not an attempt (its
-    attempts, last error and doubt stay as they were). The store's other messages of this pass follow
-    it without trying (``_put_off``)."""
+    attempts, last error and doubt stay as they were). The store's other messages of the kind in this
+    pass follow it without trying (``_put_off``); a delivery that was already waiting when the pause
+    began takes the pause's next turn, so that the spread goes on rather than starting over."""
+    pause = _active(paused, message, now)
+    if pause is not None:
+        return _put_off(message, pause, now, report, why=str(busy))
     wait = busy.retry_after if busy.retry_after is not None else 1.0
     until = now + timedelta(seconds=max(wait, 0.0))
     if message.store_id is not None:
-        paused[message.store_id] = _Pause(until, busy.interval if busy.interval else 1.0)
+        paused[(message.kind, message.store_id)] = _Pause(until, busy.interval if busy.interval else 1.0)
     return _later(message, until, str(busy), now, report)
 
 
-def _put_off(message: OutboxMessage, pause: _Pause, now: datetime, report: DispatchReport) -> Outcome:
+def _put_off(
+    message: OutboxMessage,
+    pause: _Pause,
+    now: datetime,
+    report: DispatchReport,
+    why: str = "its store's request budget is spent: put off unsent",
+) -> Outcome:
     """A message of a store out of budget, put off unsent: spread after the budget's return at the
     store's rate, so that its backlog comes back as fast as the store can send it and no faster."""
     pause.put_off += 1
     until = pause.until + timedelta(seconds=pause.interval * pause.put_off)
-    return _later(message, until, "its store's request budget is spent: put off unsent", now, report)
+    return _later(message, until, why, now, report)
 
 
 def _later(message: OutboxMessage, until: datetime, why: str, now: datetime, report: DispatchReport) -> Outcome:
@@ -415,7 +436,7 @@ class _Settler:
     failure never holds the others back (a message left unrecorded is claimed again once its lease
     lapses, and checked on the channel before anything is resent)."""
 
-    def __init__(self, uow: UnitOfWorkFactory, owner: str, on_settled: Callable[[OutboxMessage], None] | None) -> None:
+    def __init__(self, uow: UnitOfWorkFactory, owner: str, on_settled: Callable[[Outcome], None] | None) -> None:
         self._uow, self._owner, self._on_settled = uow, owner, on_settled
         self._waiting: list[_Waiting] = []
         self._busy = False
@@ -499,7 +520,7 @@ class _Settler:
             # reported once, as recorded.
             for w in ordered:
                 if w.outcome.message.id in saved:
-                    self._on_settled(w.outcome.message)
+                    self._on_settled(w.outcome)
 
 
 def _lock_order(message: OutboxMessage) -> tuple[str, str, str]:

@@ -19,7 +19,7 @@ from portside.adapters.http import (
     TokenBucket,
     where,
 )
-from portside.core.patience import BUDGET_WAIT
+from portside.core.ports import BUDGET_WAIT
 from tests.support.aioresponses_shim import aioresponses
 
 URL = "https://api.example.test/v2/orders"
@@ -201,6 +201,7 @@ async def test_past_the_callers_patience_a_spent_budget_sends_nothing_and_says_w
     mock_http.post(URL, status=201, repeat=True)
     BUDGET_WAIT.set(0.05)  # this test's own context: pytest-asyncio runs each test in a task of its own
     assert (await client.request("POST", URL, limiter=limiter)).status == 201
+    BUDGET_WAIT.set(0.05)  # a new delivery (the write above ended this one's patience)
     with pytest.raises(HttpBusy) as busy:
         await client.request("POST", URL, limiter=limiter)
     assert busy.value.retry_after == pytest.approx(2.0, abs=0.2) and busy.value.interval == 2.0
@@ -210,6 +211,22 @@ async def test_past_the_callers_patience_a_spent_budget_sends_nothing_and_says_w
     fast = TokenBucket(rate=50.0, burst=1)
     await client.request("POST", URL, limiter=fast)
     assert (await client.request("POST", URL, limiter=fast)).status == 201
+
+
+async def test_once_a_write_is_sent_the_callers_later_calls_wait_their_turn(
+    client: HttpClient, mock_http: aioresponses
+) -> None:
+    limiter = TokenBucket(rate=20.0, burst=2)
+    mock_http.get(URL, status=200, repeat=True)
+    mock_http.put(URL, status=204, repeat=True)
+    BUDGET_WAIT.set(0.01)
+    await client.request("GET", URL, limiter=limiter)  # reads leave the patience as it was
+    assert BUDGET_WAIT.get() == 0.01
+    await client.request("PUT", URL, limiter=limiter)  # the last of the burst: the write goes out
+    assert BUDGET_WAIT.get() is None
+    # The second step of that write needs a token 50 ms away, past the patience: it waits for it.
+    assert (await client.request("PUT", URL, limiter=limiter)).status == 204
+    assert len(mock_http.requests[("PUT", aiohttp.client.URL(URL))]) == 2
 
 
 async def test_a_per_call_policy_overrides_the_client_one(client: HttpClient, mock_http, sleeps) -> None:

@@ -13,7 +13,7 @@ from portside.channels.cdiscount.pages import map_raw
 from portside.channels.cdiscount.problems import OctopiaRejected
 from portside.core.errors import ChannelBusy, ChannelRejected
 from portside.core.model import Order, Shipment
-from portside.core.patience import BUDGET_WAIT
+from portside.core.ports import BUDGET_WAIT
 from tests.support.aioresponses_shim import aioresponses
 
 from .conftest import API, AUTH_URL, make_store
@@ -71,6 +71,7 @@ async def test_past_the_relays_patience_a_store_out_of_budget_posts_nothing_and_
     bundle = build(make_store(rate_per_s=1.0, rate_burst=2))
     BUDGET_WAIT.set(0.05)  # what the relay sets for each delivery (this test's own context)
     await bundle.notifier.notify(the_order(), shipment())
+    BUDGET_WAIT.set(0.05)  # the next delivery (each runs in a task of its own)
     with pytest.raises(ChannelBusy) as busy:
         await bundle.notifier.notify(the_order(), shipment(id="s2", tracking_number="6A2"))
     assert busy.value.retryable and not busy.value.outcome_unknown
