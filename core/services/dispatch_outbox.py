@@ -16,6 +16,7 @@ import msgspec
 from ..errors import ChannelBusy, ChannelError, Conflict, NotFound, StorageUnavailable
 from ..model import OutboxKind, OutboxMessage, OutboxStatus
 from ..ports import BUDGET_WAIT, Clock, UnitOfWork, UnitOfWorkFactory
+from .store_pauses import StorePauses
 
 log = logging.getLogger("portside.relay")
 T = TypeVar("T")
@@ -165,8 +166,8 @@ async def dispatch_outbox(
     settler = _Settler(uow, owner, on_settled)
 
     # Stores found out of request budget during this pass: their other messages are put off without
-    # taking a slot (see _put_off), so that a store's backlog costs the pass one wait, not one per message.
-    paused: dict[tuple[OutboxKind, str], _Pause] = {}
+    # taking a slot, so that a store's backlog costs the pass one wait, not one per message.
+    paused = StorePauses()
 
     async def attempt(message: OutboxMessage) -> None:
         handler = handlers[message.kind]
@@ -174,11 +175,10 @@ async def dispatch_outbox(
         outcome = await _deliver(message, handler, clock, settings, rng, report, gate, paused)
         await settler.settle(handler, outcome)
 
-    async def put_off(message: OutboxMessage, pause: _Pause) -> None:
-        await settler.settle(handlers[message.kind], _put_off(message, pause, clock.now(), report))
-
-    def paused_store(message: OutboxMessage) -> _Pause | None:
-        return _active(paused, message, clock.now())
+    async def put_off(message: OutboxMessage) -> None:
+        now = clock.now()
+        why = "its store's request budget is spent: put off unsent"
+        await settler.settle(handlers[message.kind], _later(message, paused.next_turn(message, now), why, now, report))
 
     def start(work: Coroutine[Any, Any, None], batch: contextvars.Context) -> None:
         # Each its own copy of the batch's context: a ContextVar one delivery sets stays its own.
@@ -214,13 +214,14 @@ async def dispatch_outbox(
                         next_claim = asyncio.ensure_future(claim())
                     else:
                         more = False
-                if (pause := paused_store(message)) is None:
+                held_up = paused.holds(message, clock.now())
+                if not held_up:
                     await gate.acquire()  # released by the delivery once the outside world answered
-                    if (pause := paused_store(message)) is not None:  # found out while it waited
+                    if held_up := paused.holds(message, clock.now()):  # found out while it waited
                         gate.release()
-                if pause is not None:
+                if held_up:
                     # Its store's budget is spent: nothing is sent, no slot is taken, it waits its turn.
-                    start(put_off(message, pause), batch)
+                    start(put_off(message), batch)
                     continue
                 try:
                     held = await leases.hold(message, waiting=claimed[index:])
@@ -299,7 +300,7 @@ async def _deliver(
     rng: random.Random,
     report: DispatchReport,
     gate: asyncio.Semaphore,
-    paused: dict[tuple[OutboxKind, str], _Pause],
+    paused: StorePauses,
 ) -> Outcome:
     """Deliver (holding the caller's slot, already acquired), release the slot, say what to record."""
     attempts = message.attempts + 1
@@ -330,7 +331,8 @@ async def _deliver(
         gate.release()
     now = clock.now()
     if busy is not None:
-        return _deferred(message, busy, now, report, paused)
+        # Not sent: back when the budget is, not an attempt (attempts, last error and doubt stay).
+        return _later(message, paused.busy(message, busy, now), str(busy), now, report)
     dead = result is None and (not retry or attempts >= settings.max_attempts)
     if result is not None:
         settled = msgspec.structs.replace(
@@ -367,61 +369,8 @@ async def _deliver(
     return Outcome(message=settled, result=result, error=error, dead=dead, now=now)
 
 
-class _Pause:
-    """A store out of request budget in this pass: until when, and what each call takes from it."""
-
-    __slots__ = ("interval", "put_off", "until")
-
-    def __init__(self, until: datetime, interval: float) -> None:
-        self.until, self.interval = until, interval
-        self.put_off = 0  # its messages put off so far, each one interval after the one before
-
-
-def _active(paused: dict[tuple[OutboxKind, str], _Pause], message: OutboxMessage, now: datetime) -> _Pause | None:
-    """The pause of ``message``'s store for its kind (the kinds of a store may go to different places,
-    a webhook to its subscriber), if it still runs."""
-    if message.store_id is None:
-        return None
-    pause = paused.get((message.kind, message.store_id))
-    return pause if pause is not None and now < pause.until else None
-
-
-def _deferred(
-    message: OutboxMessage,
-    busy: ChannelBusy,
-    now: datetime,
-    report: DispatchReport,
-    paused: dict[tuple[OutboxKind, str], _Pause],
-) -> Outcome:
-    """Not sent, for want of the store's request budget: back when the budget is, not an attempt (its
-    attempts, last error and doubt stay as they were). The store's other messages of the kind in this
-    pass follow it without trying (``_put_off``); a delivery that was already waiting when the pause
-    began takes the pause's next turn, so that the spread goes on rather than starting over."""
-    pause = _active(paused, message, now)
-    if pause is not None:
-        return _put_off(message, pause, now, report, why=str(busy))
-    wait = busy.retry_after if busy.retry_after is not None else 1.0
-    until = now + timedelta(seconds=max(wait, 0.0))
-    if message.store_id is not None:
-        paused[(message.kind, message.store_id)] = _Pause(until, busy.interval if busy.interval else 1.0)
-    return _later(message, until, str(busy), now, report)
-
-
-def _put_off(
-    message: OutboxMessage,
-    pause: _Pause,
-    now: datetime,
-    report: DispatchReport,
-    why: str = "its store's request budget is spent: put off unsent",
-) -> Outcome:
-    """A message of a store out of budget, put off unsent: spread after the budget's return at the
-    store's rate, so that its backlog comes back as fast as the store can send it and no faster."""
-    pause.put_off += 1
-    until = pause.until + timedelta(seconds=pause.interval * pause.put_off)
-    return _later(message, until, why, now, report)
-
-
 def _later(message: OutboxMessage, until: datetime, why: str, now: datetime, report: DispatchReport) -> Outcome:
+    """``message`` back to pending until ``until``, unsent: nothing else about it changes."""
     report.deferred += 1
     settled = msgspec.structs.replace(
         message, status=OutboxStatus.pending, available_at=until, lease_owner=None, lease_until=None

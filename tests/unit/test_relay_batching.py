@@ -962,8 +962,8 @@ async def test_a_busy_stores_other_messages_are_put_off_unsent_at_its_rate_and_o
     assert all(parcel_count(market, s) == 0 for s in mine)
 
 
-def test_a_pause_holds_for_its_stores_messages_of_its_kind_only(clock) -> None:
-    from portside.core.services.dispatch_outbox import _active, _Pause
+def test_a_pause_holds_for_its_stores_messages_of_its_kind_only_and_hands_out_turns(clock) -> None:
+    from portside.core.services.store_pauses import StorePauses
 
     def message(kind: OutboxKind, store_id: str | None) -> OutboxMessage:
         return OutboxMessage(
@@ -971,13 +971,19 @@ def test_a_pause_holds_for_its_stores_messages_of_its_kind_only(clock) -> None:
             attempts=0, available_at=clock.now(), created_at=clock.now(),
         )  # fmt: skip
 
-    paused = {(OutboxKind.ship_notification, "store-a"): _Pause(clock.now() + timedelta(seconds=5), 0.2)}
-    assert _active(paused, message(OutboxKind.ship_notification, "store-a"), clock.now()) is not None
-    assert _active(paused, message(OutboxKind.webhook, "store-a"), clock.now()) is None  # to its subscriber
-    assert _active(paused, message(OutboxKind.ship_notification, "store-b"), clock.now()) is None
-    assert _active(paused, message(OutboxKind.ship_notification, None), clock.now()) is None
-    later = clock.now() + timedelta(seconds=5)
-    assert _active(paused, message(OutboxKind.ship_notification, "store-a"), later) is None  # over
+    now, pauses = clock.now(), StorePauses()
+    ship_a = message(OutboxKind.ship_notification, "store-a")
+    busy = ChannelBusy("spent", retry_after=5, interval=0.5)
+    assert pauses.busy(ship_a, busy, now) == now + timedelta(seconds=5)  # starts the pause
+    assert pauses.holds(ship_a, now)
+    assert not pauses.holds(message(OutboxKind.webhook, "store-a"), now)  # to its subscriber, not held
+    assert not pauses.holds(message(OutboxKind.ship_notification, "store-b"), now)
+    assert not pauses.holds(message(OutboxKind.ship_notification, None), now)
+    assert pauses.next_turn(ship_a, now) == now + timedelta(seconds=5.5)
+    assert pauses.busy(ship_a, busy, now) == now + timedelta(seconds=6)  # met the pause: its next turn
+    later = now + timedelta(seconds=5)
+    assert not pauses.holds(ship_a, later)  # over
+    assert pauses.next_turn(ship_a, later) == later
 
 
 # --- 7. a delivery never outlives its lease ------------------------------------------------------
