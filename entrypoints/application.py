@@ -134,7 +134,9 @@ class Portside:
         try:
             # The store's account's directories: its own carrier settings where it has some.
             directories = await self.directories.for_account(store.account_id)
-            enricher = PickupEnricher(directories, label_settings=self.label_settings, store_name=store.name)
+            enricher = PickupEnricher(
+                directories, label_settings=self.label_settings, store_name=store.name, clock=self.clock
+            )
             report = await import_orders(
                 store,
                 source=bundle.source,

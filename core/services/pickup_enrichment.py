@@ -17,7 +17,7 @@ from ..model import (
     PickupPointIssue,
     PointSource,
 )
-from ..ports import PickupPointDirectory, SearchArea
+from ..ports import Clock, PickupPointDirectory, SearchArea
 from .label_hints import LabelSettings, label_hints, recipient_mobile
 
 log = logging.getLogger("portside.pickup")
@@ -44,10 +44,12 @@ class PickupEnricher:
         *,
         label_settings: LabelSettings | None = None,
         store_name: str = "",
+        clock: Clock | None = None,
     ) -> None:
         self._directories = directories
         self._labels = label_settings or LabelSettings()
         self._store_name = store_name
+        self._clock = clock
 
     async def enrich(self, orders: list[Order]) -> list[Order]:
         # A directory found down is not asked again for the rest of this batch: each try costs its
@@ -90,7 +92,7 @@ class PickupEnricher:
             found = await directory.get(point.point_id, country, near=_area_of(order, point, country))
         except DirectoryError as exc:
             raise _Unverified(str(exc), directory_down=exc.retryable) from exc
-        ship_day = _ship_day(order)
+        ship_day = _ship_day(order, None if self._clock is None else self._clock.now().date())
         if found is None:
             reason, detail = "not_found", f"{point.carrier} no longer knows point {point.point_id}"
         else:
@@ -163,8 +165,10 @@ def _country(order: Order, point: PickupPoint) -> str:
     return "FR"
 
 
-def _ship_day(order: Order) -> date:
+def _ship_day(order: Order, today: date | None) -> date:
     # The parcel reaches the point a day or so after it ships; the ship-by date is the latest
     # day the seller hands it over, so that is the day the point must be open for the plan to hold.
-    when = order.ship_by or order.placed_at + timedelta(days=2)
-    return when.date()
+    # An order past its ship-by date ships today at the earliest: a point open then but closed now
+    # is closed for this parcel.
+    when = (order.ship_by or order.placed_at + timedelta(days=2)).date()
+    return when if today is None or when >= today else today

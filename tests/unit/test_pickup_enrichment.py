@@ -24,6 +24,7 @@ from portside.core.services import import_orders
 from portside.core.services.label_hints import french_mobile
 from portside.core.services.pickup_enrichment import PickupEnricher
 from portside.core.services.pickup_points import CachedDirectory
+from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FAKE_STATUSES
 from portside.testing.fake_directory import FakeDirectory
 from portside.testing.orders import make_order
@@ -115,6 +116,22 @@ async def test_unavailable_points_are_flagged_with_three_open_alternatives_that_
     assert len(alternatives) == 3 and point_id not in alternatives
     assert "001111" not in alternatives  # closed on the ship-by date
     assert "002222" not in alternatives  # cannot take 2 kg
+
+
+async def test_an_order_past_its_ship_by_date_needs_its_point_open_on_the_day_it_can_ship(directory) -> None:
+    overdue = relay_order("001111", ship_by=datetime(2026, 10, 28, 18, 0, tzinfo=UTC))  # open then
+    as_before = PickupEnricher({PickupCarrier.mondial_relay: directory})
+    (planned,) = await as_before.enrich([overdue])
+    assert planned.pickup_point_issue is None  # no clock: the ship-by date is the ship day
+
+    today = FixedClock(datetime(2026, 11, 16, 9, 0, tzinfo=UTC))  # closed from 1 to 30 November
+    (late,) = await PickupEnricher({PickupCarrier.mondial_relay: directory}, clock=today).enrich([overdue])
+    assert late.pickup_point_issue is not None and late.pickup_point_issue.reason == "closed"
+    assert "2026-11-16" in late.pickup_point_issue.detail and OrderFlag.pickup_point_unavailable in late.flags
+
+    on_time = relay_order("001111", ship_by=datetime(2026, 12, 2, 18, 0, tzinfo=UTC))  # open again by then
+    (fine,) = await PickupEnricher({PickupCarrier.mondial_relay: directory}, clock=today).enrich([on_time])
+    assert fine.pickup_point_issue is None  # a ship-by date still ahead is the ship day
 
 
 async def test_a_directory_outage_keeps_the_channel_data_and_retries_on_the_next_sync(
