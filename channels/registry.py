@@ -57,6 +57,24 @@ def decode_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
         raise ValidationFailed(f"invalid {what}: {exc}", {what: str(exc)}) from None
 
 
+_warned: set[tuple[str, tuple[str, ...]]] = set()
+
+
+def decode_stored_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
+    """``decode_config`` for what a store already holds. Fields this release does not know (saved by a
+    newer release, before a rollback) are left out, with a warning once per process, instead of
+    stopping the store's syncs and notifications; a field is refused when it is set, at the API and
+    the command line, by ``decode_config``."""
+    known = {field.encode_name for field in msgspec.structs.fields(kind)}  # type: ignore[arg-type]
+    unknown = tuple(sorted(name for name in data if name not in known))
+    if unknown:
+        if (what, unknown) not in _warned:
+            _warned.add((what, unknown))
+            log.warning("%s: ignoring %s, unknown to this release (saved by a newer one?)", what, ", ".join(unknown))
+        data = {name: value for name, value in data.items() if name in known}
+    return decode_config(kind, data, what)
+
+
 class DuplicateChannel(ValueError):
     pass
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import msgspec
 
-from portside.channels.registry import ChannelDeps, decode_config
+from portside.channels.registry import ChannelDeps, decode_config, decode_stored_config
 from portside.core.model import OrderStatus, Store
 from portside.core.ports import ChannelBundle, ChannelCapabilities, ImportWindow
 
@@ -76,8 +76,8 @@ class StoreConnection:
     """One store's decoded configuration, shared state and API client: what every port is built on."""
 
     def __init__(self, store: Store, deps: ChannelDeps, states: StoreStates) -> None:
-        self.credentials = decode_config(CdiscountCredentials, store.credentials, "Cdiscount credentials")
-        self.settings = decode_config(CdiscountSettings, store.settings, "Cdiscount settings")
+        self.credentials = decode_stored_config(CdiscountCredentials, store.credentials, "Cdiscount credentials")
+        self.settings = decode_stored_config(CdiscountSettings, store.settings, "Cdiscount settings")
         self.state = states.get(deps.http, store.id, self.credentials, self.settings)
         redact = Redactor(self.credentials.client_secret)
         self.tokens = TokenProvider(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from portside.channels.registry import ChannelDeps, decode_config
+from portside.channels.registry import ChannelDeps, decode_config, decode_stored_config
 from portside.core.model import OrderStatus, Store
 from portside.core.ports import ChannelBundle, ChannelCapabilities
 
@@ -83,8 +83,8 @@ class StoreConnection:
     """One store's decoded configuration, profile, shared state and API client: what every port is built on."""
 
     def __init__(self, store: Store, deps: ChannelDeps, states: StoreStates) -> None:
-        self.credentials = decode_config(MiraklCredentials, store.credentials, "Mirakl credentials")
-        self.settings = decode_config(MiraklSettings, store.settings, "Mirakl settings")
+        self.credentials = decode_stored_config(MiraklCredentials, store.credentials, "Mirakl credentials")
+        self.settings = decode_stored_config(MiraklSettings, store.settings, "Mirakl settings")
         self.profile = self.settings.marketplace()
         self.state: StoreState = states.get(deps.http, store.id, self.credentials, self.settings)
         redact = Redactor(self.credentials.api_key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from portside.channels import ChannelRegistry
@@ -10,6 +12,7 @@ from portside.channels.cdiscount.settings import PRODUCTION_API_BASE_URL, PRODUC
 from portside.channels.cdiscount.statuses import DEFAULT_STATUS_MAPPING
 from portside.core.errors import ValidationFailed
 from portside.core.model import OrderStatus
+from portside.core.services.validation import convert_fields
 
 from .conftest import SECRET, make_store
 
@@ -57,13 +60,23 @@ def test_bad_credentials_name_the_field_and_never_the_secret(build, credentials:
     assert SECRET not in str(caught.value) and "12345" not in str(caught.value)
 
 
-@pytest.mark.parametrize(
-    ("settings", "field"),
-    [({"page_size": 101}, "page_size"), ({"page_size": 0}, "page_size"), ({"pagesize": 50}, "pagesize")],
-)
+@pytest.mark.parametrize(("settings", "field"), [({"page_size": 101}, "page_size"), ({"page_size": 0}, "page_size")])
 def test_bad_settings_name_the_field(build, settings: dict, field: str) -> None:
     with pytest.raises(ValidationFailed, match=field):
         build(make_store(**settings))
+
+
+def test_a_setting_this_release_does_not_know_is_refused_when_set_and_ignored_once_stored(build, caplog) -> None:
+    # Set through the API or the command line: a typo is refused, naming it.
+    with pytest.raises(ValidationFailed, match="later_setting"):
+        convert_fields({"later_setting": True}, CdiscountSettings, what="settings", prefix="settings", secret=False)
+    # Already stored (by a newer release, before a rollback): the store keeps working, said once.
+    with caplog.at_level(logging.WARNING, logger="portside.channels"):
+        first = build(make_store(later_setting=True, page_size=50))
+        build(make_store("store-2", later_setting=True))
+    assert first.source is not None
+    said = [r.getMessage() for r in caplog.records if "later_setting" in r.getMessage()]
+    assert said == ["Cdiscount settings: ignoring later_setting, unknown to this release (saved by a newer one?)"]
 
 
 def test_a_store_override_of_a_delivery_mode_is_decoded(build) -> None:
