@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from importlib.metadata import entry_points
@@ -60,12 +61,18 @@ def decode_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
 _warned: set[tuple[str, tuple[str, ...]]] = set()
 
 
+@functools.cache
+def _field_names(kind: type[Any]) -> frozenset[str]:
+    # Once per type: a store's configuration is decoded each time its ports are built.
+    return frozenset(field.encode_name for field in msgspec.structs.fields(kind))
+
+
 def decode_stored_config(kind: type[T], data: Mapping[str, Any], what: str) -> T:
     """``decode_config`` for what a store already holds. Fields this release does not know (saved by a
     newer release, before a rollback) are left out, with a warning once per process, instead of
-    stopping the store's syncs and notifications; a field is refused when it is set, at the API and
-    the command line, by ``decode_config``."""
-    known = {field.encode_name for field in msgspec.structs.fields(kind)}  # type: ignore[arg-type]
+    stopping the store's syncs and notifications; setting one is refused where it is set (the API and
+    the command line validate strictly)."""
+    known = _field_names(kind)  # type: ignore[arg-type]  # a Struct type is hashable
     unknown = tuple(sorted(name for name in data if name not in known))
     if unknown:
         if (what, unknown) not in _warned:

@@ -17,6 +17,10 @@ class _Pause:
         self.until, self.interval = until, interval
         self.turns = 0  # turns handed out after ``until``, one interval apart
 
+    def next_turn(self) -> datetime:
+        self.turns += 1
+        return self.until + timedelta(seconds=self.interval * self.turns)
+
 
 class StorePauses:
     """One relay pass's pauses. A delivery that finds its store's budget spent (``ChannelBusy``) starts
@@ -35,8 +39,9 @@ class StorePauses:
     def busy(self, message: OutboxMessage, busy: ChannelBusy, now: datetime) -> datetime:
         """When ``message``, found busy, comes back: when the budget is (a new pause), or the running
         pause's next turn (a delivery that was already waiting when it began), so the spread goes on."""
-        if self._running(message, now) is not None:
-            return self.next_turn(message, now)
+        pause = self._running(message, now)
+        if pause is not None:
+            return pause.next_turn()
         until = now + timedelta(seconds=max(busy.retry_after if busy.retry_after is not None else 1.0, 0.0))
         if message.store_id is not None:
             self._pauses[(message.kind, message.store_id)] = _Pause(until, busy.interval or 1.0)
@@ -45,10 +50,7 @@ class StorePauses:
     def next_turn(self, message: OutboxMessage, now: datetime) -> datetime:
         """When ``message``, put off, comes back: the running pause's next turn (``now`` if none runs)."""
         pause = self._running(message, now)
-        if pause is None:
-            return now
-        pause.turns += 1
-        return pause.until + timedelta(seconds=pause.interval * pause.turns)
+        return now if pause is None else pause.next_turn()
 
     def _running(self, message: OutboxMessage, now: datetime) -> _Pause | None:
         if message.store_id is None:

@@ -830,22 +830,28 @@ async def test_a_shipment_deleted_while_its_notification_is_sent_is_settled_with
 # --- 6. a database outage during a delivery ----------------------------------------------------
 
 
-class DatabaseDown:
-    """The real handler, its database out of reach while a delivery reads what it needs."""
+class Wrapping:
+    """A ship-notification handler around the real one (``inner``): it prepares batches and records
+    outcomes as the real one does; subclasses change how a delivery goes."""
 
     kind = OutboxKind.ship_notification
-
-    def __init__(self, inner: ShipNotificationHandler) -> None:
-        self.inner = inner
-
-    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
-        raise StorageUnavailable("the database connection was lost (InterfaceError); retry in a moment")
+    inner: ShipNotificationHandler
 
     async def prepare(self, batch: OutboxBatch) -> None:
         await self.inner.prepare(batch)
 
     async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
         await self.inner.on_outcomes(u, outcomes)
+
+
+class DatabaseDown(Wrapping):
+    """The real handler, its database out of reach while a delivery reads what it needs."""
+
+    def __init__(self, inner: ShipNotificationHandler) -> None:
+        self.inner = inner
+
+    async def deliver(self, message: OutboxMessage) -> dict[str, Any]:
+        raise StorageUnavailable("the database connection was lost (InterfaceError); retry in a moment")
 
 
 async def test_a_database_outage_in_a_delivery_is_retried_and_logged_without_a_traceback(
@@ -873,11 +879,9 @@ async def test_a_database_outage_in_a_delivery_is_retried_and_logged_without_a_t
 # --- 6b. a store whose request budget is spent ------------------------------------------------------
 
 
-class BusyStore:
+class BusyStore(Wrapping):
     """The real handler; the store of the shipments in ``busy`` has spent its request budget: their
     delivery gives up (as the shared HTTP client does past the relay's patience) before sending."""
-
-    kind = OutboxKind.ship_notification
 
     def __init__(self, inner: ShipNotificationHandler, busy: set[str]) -> None:
         self.inner, self.busy = inner, busy
@@ -892,12 +896,6 @@ class BusyStore:
                 "POST /orders/x/shipments: not sent to Octopia yet: its budget is spent", retry_after=30, interval=0.2
             )
         return await self.inner.deliver(message)
-
-    async def prepare(self, batch: OutboxBatch) -> None:
-        await self.inner.prepare(batch)
-
-    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
-        await self.inner.on_outcomes(u, outcomes)
 
 
 async def test_a_message_whose_store_budget_is_spent_is_deferred_without_counting_an_attempt(
@@ -989,11 +987,9 @@ def test_a_pause_holds_for_its_stores_messages_of_its_kind_only_and_hands_out_tu
 # --- 7. a delivery never outlives its lease ------------------------------------------------------
 
 
-class SlowChannel:
+class SlowChannel(Wrapping):
     """The real handler; each delivery takes ``seconds`` of the clock, and ``during_first`` runs in the
     first one (another relay acting while this one is busy)."""
-
-    kind = OutboxKind.ship_notification
 
     def __init__(self, inner: ShipNotificationHandler, clock, seconds: float, during_first=None) -> None:
         self.inner, self.clock, self.seconds, self.during_first = inner, clock, seconds, during_first
@@ -1005,12 +1001,6 @@ class SlowChannel:
         if len(self.started) == 1 and self.during_first is not None:
             await self.during_first()
         return await self.inner.deliver(message)
-
-    async def prepare(self, batch: OutboxBatch) -> None:
-        await self.inner.prepare(batch)
-
-    async def on_outcomes(self, u, outcomes: Sequence[Outcome]) -> None:
-        await self.inner.on_outcomes(u, outcomes)
 
 
 async def test_messages_waiting_for_a_slot_have_their_leases_renewed_before_they_start(
