@@ -153,7 +153,8 @@ class MemoryShipments(_Repo):
             raise Conflict(f"shipment {shipment.id} already exists")
         self._t.shipments[shipment.id] = shipment
 
-    async def get(self, shipment_id: str) -> Shipment | None:
+    # ``for_update`` needs no lock here: a memory unit of work already runs alone.
+    async def get(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None:
         return self._t.shipments.get(shipment_id)
 
     async def get_many(self, shipment_ids: list[str]) -> dict[str, Shipment]:

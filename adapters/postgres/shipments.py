@@ -30,8 +30,8 @@ class PostgresShipments(Repository):
     async def add(self, shipment: Shipment) -> None:
         await self._insert_new("shipment_add", "shipment", shipment.id, *_shipment_params(shipment))
 
-    async def get(self, shipment_id: str) -> Shipment | None:
-        doc = await self._fetchval("shipment_get", shipment_id)
+    async def get(self, shipment_id: str, *, for_update: bool = False) -> Shipment | None:
+        doc = await self._fetchval("shipment_get_for_update" if for_update else "shipment_get", shipment_id)
         return None if doc is None else _SHIPMENT.decode(doc)
 
     async def get_many(self, shipment_ids: list[str]) -> dict[str, Shipment]:

@@ -503,11 +503,17 @@ async def retry_dead(message_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -
         message = await u.outbox.get(message_id)
         if message is None:
             raise NotFound("outbox message", message_id)
-        if message.status != OutboxStatus.dead:
-            raise Conflict(f"message {message_id} is {message.status}; only dead messages can be retried")
-        revived = msgspec.structs.replace(
-            message, status=OutboxStatus.pending, attempts=0, available_at=clock.now(), last_error=None
-        )
-        await u.outbox.save(revived)
+        revived = await revive_dead(u, message, clock=clock)
         await u.commit()
+    return revived
+
+
+async def revive_dead(u: UnitOfWork, message: OutboxMessage, *, clock: Clock) -> OutboxMessage:
+    """Save ``message`` (dead) pending again with a fresh retry budget, in the caller's unit of work."""
+    if message.status != OutboxStatus.dead:
+        raise Conflict(f"message {message.id} is {message.status}; only dead messages can be retried")
+    revived = msgspec.structs.replace(
+        message, status=OutboxStatus.pending, attempts=0, available_at=clock.now(), last_error=None
+    )
+    await u.outbox.save(revived)
     return revived

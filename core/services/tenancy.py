@@ -36,8 +36,8 @@ async def owned_order(u: UnitOfWork, account_id: str, order_id: str, *, for_upda
     return record
 
 
-async def owned_shipment(u: UnitOfWork, account_id: str, shipment_id: str) -> Shipment:
-    shipment = await u.shipments.get(shipment_id)
+async def owned_shipment(u: UnitOfWork, account_id: str, shipment_id: str, *, for_update: bool = False) -> Shipment:
+    shipment = await u.shipments.get(shipment_id, for_update=for_update)
     store = await u.stores.get(shipment.store_id) if shipment is not None else None
     if shipment is None or store is None or store.account_id != account_id:
         raise NotFound("shipment", shipment_id)

@@ -3,6 +3,8 @@ change fills the open orders stored before it."""
 
 from __future__ import annotations
 
+import asyncio
+
 import msgspec
 import pytest
 
@@ -39,6 +41,31 @@ class ShipmentContract:
         await committed(uow_factory, lambda u: u.shipments.add(shipment))
         assert await read(uow_factory, lambda u: u.shipments.get("sh-1")) == shipment
         assert await read(uow_factory, lambda u: u.shipments.get("sh-x")) is None
+        assert await read(uow_factory, lambda u: u.shipments.get("sh-1", for_update=True)) == shipment
+
+    async def test_get_for_update_holds_the_relay_s_write_until_the_end(self, uow_factory: UnitOfWorkFactory) -> None:
+        # An API retry sets a dead notification pending; the relay's delivered state must land after it.
+        shipment = make_shipment(ORDER_1, "sh-1")
+        await committed(uow_factory, lambda u: u.shipments.add(shipment))
+        delivered = NotificationState(status=NotificationStatus.delivered, attempts=1, delivered_at=at(3))
+
+        async def deliver() -> None:
+            async with uow_factory() as other:
+                await other.shipments.set_notifications({"sh-1": delivered})
+                await other.commit()
+
+        async with uow_factory() as u:
+            locked = await u.shipments.get("sh-1", for_update=True)
+            assert locked == shipment
+            writer = asyncio.create_task(deliver())
+            await asyncio.sleep(0.2)
+            assert not writer.done()  # waiting for this unit's lock
+            pending = NotificationState(status=NotificationStatus.pending)
+            await u.shipments.update(msgspec.structs.replace(locked, notification=pending))
+            await u.commit()
+        await asyncio.wait_for(writer, 5)
+        stored = await read(uow_factory, lambda u: u.shipments.get("sh-1"))
+        assert stored is not None and stored.notification == delivered
 
     async def test_get_many_finds_the_stored_ones(self, uow_factory: UnitOfWorkFactory) -> None:
         first, second = make_shipment(ORDER_1, "sh-1"), make_shipment(ORDER_2, "sh-2")

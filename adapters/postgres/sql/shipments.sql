@@ -9,6 +9,9 @@ RETURNING id;
 -- name: shipment_get
 SELECT doc::text FROM portside.shipments WHERE id = $1;
 
+-- name: shipment_get_for_update
+SELECT doc::text FROM portside.shipments WHERE id = $1 FOR UPDATE;
+
 -- name: shipment_get_many
 SELECT doc::text FROM portside.shipments WHERE id = ANY($1::text[]);
 
