@@ -44,6 +44,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sync_look_back_days: Annotated[int, msgspec.Meta(ge=1, le=3650)] = 30
     sync_lease_s: Annotated[int, msgspec.Meta(ge=1, le=int(MAX_SECONDS))] = 600
     sync_concurrency: Count = 4
+    sync_batch_orders: Annotated[int, msgspec.Meta(ge=1, le=5000)] = 300  # a channel's pages joined per write
     sync_retry_s: Seconds = 30.0  # first retry after a transient failure, doubling up to the store's interval
     relay_batch: Count = 50
     relay_concurrency: Count = 10

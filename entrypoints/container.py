@@ -48,6 +48,7 @@ def import_settings(settings: Settings) -> ImportSettings:
         overlap=timedelta(seconds=settings.sync_overlap_s),
         look_back=timedelta(days=settings.sync_look_back_days),
         lease_ttl_s=float(settings.sync_lease_s),
+        batch_orders=settings.sync_batch_orders,
     )
 
 

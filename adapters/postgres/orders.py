@@ -8,7 +8,7 @@ import asyncpg
 import msgspec
 
 from portside.core.errors import Conflict
-from portside.core.model import Order
+from portside.core.model import Order, StoreOrderIds
 from portside.core.ports import OrderQuery, OrderRecord
 
 from .pool import SCHEMA
@@ -32,6 +32,13 @@ _ORDER_COLUMNS = (
 )
 
 
+def _derived_ids(store_id: str, channel_order_ids: list[str]) -> list[str]:
+    """The primary keys of a store's orders by channel id: a key found is a row of the store with one
+    of the channel ids (orders.sql, ``order_get_many_for_update``, says why orders are looked up so)."""
+    ids = StoreOrderIds(store_id)
+    return [ids(channel_order_id) for channel_order_id in channel_order_ids]
+
+
 def _records(rows: Iterable[asyncpg.Record]) -> list[OrderRecord]:
     decode = _DECODER.decode
     return [OrderRecord(order=decode(doc), content_hash=h, modified_at=m) for doc, h, m in rows]
@@ -48,12 +55,12 @@ class PostgresOrders(Repository):
     async def get_by_channel_ids(
         self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
     ) -> dict[str, OrderRecord]:
-        name = "order_get_by_channel_ids_for_update" if for_update else "order_get_by_channel_ids"
-        rows = await self._fetch(name, store_id, channel_order_ids)
+        name = "order_get_many_for_update" if for_update else "order_get_many"
+        rows = await self._fetch(name, _derived_ids(store_id, channel_order_ids))
         return {record.order.channel_order_id: record for record in _records(rows)}
 
     async def get_hashes(self, store_id: str, channel_order_ids: list[str]) -> dict[str, bytes]:
-        rows = await self._fetch("order_hashes_by_channel_ids", store_id, channel_order_ids)
+        rows = await self._fetch("order_hashes_by_ids", _derived_ids(store_id, channel_order_ids))
         return {channel_id: content_hash for channel_id, content_hash in rows}
 
     async def save_many(self, records: list[OrderRecord]) -> None:

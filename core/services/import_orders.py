@@ -20,6 +20,7 @@ from ..ports import Clock, ImportWindow, OrderSource, UnitOfWork, UnitOfWorkFact
 from .enrichment import OrderEnricher
 from .ids import new_id
 from .import_page import PageTally, PreparedPage, prepare_page, retry_pending_enrichment, write_page
+from .page_batches import batched
 from .read_ahead import read_ahead
 from .write_behind import WriteBehind
 
@@ -38,6 +39,10 @@ class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
     look_back: timedelta = timedelta(days=30)  # first sync
     lease_ttl_s: float = 600.0  # renewed on every page; a dead worker's lease lapses after this
     pending_enrichment_batch: int = 200
+    # A channel's pages joined into one write (page_batches): until it holds this many orders to
+    # write (three of Octopia's pages of 100), or this many pages (a re-sync's pages hold none).
+    batch_orders: int = 300
+    batch_pages: int = 10
 
     def __post_init__(self) -> None:
         # Hosts build this directly: a negative overlap skips orders, a zero lease lets two workers
@@ -50,6 +55,8 @@ class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
             raise ValueError("lease_ttl_s: must be positive")
         if self.pending_enrichment_batch < 1:
             raise ValueError("pending_enrichment_batch: must be at least 1")
+        if self.batch_orders < 1 or self.batch_pages < 1:
+            raise ValueError("batch_orders, batch_pages: must be at least 1")
 
     def for_store(self, window: ImportWindow | None) -> ImportSettings:
         """These settings with what a store's own window sets (its channel settings); the rest unchanged."""
@@ -115,9 +122,13 @@ async def import_orders(
             progress(SyncProgress(pages=tally.pages, fetched=tally.fetched, new=tally.new, updated=tally.updated))
 
     try:
-        # Pages in flight: one fetched and mapped ahead, one prepared, three being written (WriteBehind).
-        async for page in read_ahead(source.pages(since, known=StoredFingerprints(uow, store.id))):
-            ready = await prepare_page(page, store=store, uow=uow, mapping=mapping, enrichers=enrichers)
+        # Batches of pages in flight: one fetched and mapped ahead, one prepared, three being written
+        # (WriteBehind).
+        pages = source.pages(since, known=StoredFingerprints(uow, store.id))
+        async for page, count in read_ahead(
+            batched(pages, orders=settings.batch_orders, max_pages=settings.batch_pages)
+        ):
+            ready = await prepare_page(page, store=store, uow=uow, mapping=mapping, enrichers=enrichers, pages=count)
             await writes.submit(write(ready), ready.keys)
         await writes.drain()
         await retry_pending_enrichment(

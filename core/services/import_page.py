@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import msgspec
@@ -19,6 +19,7 @@ from ..model import (
     QuarantinedPayload,
     StatusMapping,
     Store,
+    StoreOrderIds,
 )
 from ..ports import Clock, OrderPage, OrderRecord, UnitOfWork, UnitOfWorkFactory
 from .acceptance import enqueue_policy_acceptance, should_auto_accept
@@ -57,7 +58,7 @@ def _latest_views(page: OrderPage) -> dict[str, Order]:
 class PreparedPage:
     """A page read, compared with what is stored and enriched: what ``write_page`` writes."""
 
-    __slots__ = ("candidates", "page", "prepared", "products", "unchanged")
+    __slots__ = ("candidates", "page", "pages", "prepared", "products", "unchanged")
 
     def __init__(
         self,
@@ -66,8 +67,10 @@ class PreparedPage:
         prepared: list[Order],
         products: dict[str, Product],
         unchanged: int,
+        pages: int = 1,
     ) -> None:
         self.page = page
+        self.pages = pages  # the channel's pages it holds (page_batches)
         self.candidates = candidates  # channel id → (incoming order, its content hash)
         self.prepared = prepared  # the candidates' orders, status resolved and enriched, in order
         self.products = products
@@ -87,11 +90,13 @@ async def prepare_page(
     uow: UnitOfWorkFactory,
     mapping: StatusMapping,
     enrichers: Sequence[OrderEnricher],
+    pages: int = 1,
 ) -> PreparedPage:
     """Read what the page needs (hashes, catalog) and enrich its changed orders, with no transaction
     open while enrichers call carriers. Changes nothing: the import prepares the next page while the
-    last one is being written."""
+    last one is being written. ``page`` may hold several of the channel's (``pages``)."""
     latest = _latest_views(page)
+    _check_ids(store, latest.values())
     candidates: dict[str, tuple[Order, bytes]] = {}
     products: dict[str, Product] = {}
     unchanged = 0
@@ -114,7 +119,20 @@ async def prepare_page(
     prepared = [enrich_from_catalog(resolve_status(order, mapping), products) for order, _ in candidates.values()]
     for enricher in enrichers:
         prepared = await enricher.enrich(prepared)
-    return PreparedPage(page, candidates, prepared, products, unchanged)
+    return PreparedPage(page, candidates, prepared, products, unchanged, pages)
+
+
+def _check_ids(store: Store, orders: Iterable[Order]) -> None:
+    # Storage finds an order by the id its store and channel id derive (a primary-key lookup, whatever
+    # the table's statistics say): an order mapped with any other id would be taken for a new one.
+    ids = StoreOrderIds(store.id)
+    for order in orders:
+        if order.store_id != store.id or order.id != ids(order.channel_order_id):
+            raise ValueError(
+                f"the {store.channel} channel mapped order {order.channel_order_id} with id {order.id} of store "
+                f"{order.store_id}; an order's id must be order_id_for(store_id, channel_order_id) of its store "
+                "(docs/channels/writing-a-channel.md, mapping): a bug of the channel, nothing of the page was stored"
+            )
 
 
 async def write_page(
@@ -133,7 +151,7 @@ async def write_page(
     *then*: a shipment confirmed meanwhile is never overwritten by the import, and an order written by
     the page before (an order seen twice while paging) is compared with that write."""
     page, prepared, candidates, products = ready.page, ready.prepared, ready.candidates, ready.products
-    tally.pages += 1
+    tally.pages += ready.pages
     tally.fetched += len(page.orders) + len(page.failures) + len(page.skipped) + len(page.unchanged)
     tally.skipped += len(page.skipped)
     tally.unchanged += len(page.unchanged) + ready.unchanged  # unchanged by fingerprint: not even mapped

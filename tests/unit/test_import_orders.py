@@ -291,8 +291,19 @@ async def test_internal_notes_survive_imports(store, channel, market, storage, c
 async def test_progress_is_reported_per_page(store, channel, market, storage, clock) -> None:
     market.put(*generate_orders(store.id, 21, start=clock.now() - timedelta(hours=1)))
     seen = []
-    await sync(store, channel, storage, clock, progress=seen.append)
+    await sync(store, channel, storage, clock, progress=seen.append, settings=ImportSettings(batch_orders=1))
     assert [(p.pages, p.fetched) for p in seen] == [(1, 10), (2, 20), (3, 21)]
+
+
+async def test_pages_are_written_in_batches_and_counted_as_pages(store, channel, market, storage, clock) -> None:
+    market.put(*generate_orders(store.id, 45, start=clock.now() - timedelta(hours=1)))  # pages of 10
+    seen = []
+    settings = ImportSettings(batch_orders=20)
+    report = await sync(store, channel, storage, clock, progress=seen.append, settings=settings)
+    assert [(p.pages, p.fetched, p.new) for p in seen] == [(2, 20, 20), (4, 40, 40), (5, 45, 45)]
+    assert (report.pages, report.new) == (5, 45)
+    async with storage() as u:
+        assert await u.orders.count(store.id) == 45
 
 
 async def test_sync_settings_control_overlap_and_look_back(store, channel, market, storage, clock) -> None:
@@ -326,7 +337,8 @@ async def test_a_sync_that_lost_its_lease_stops_without_moving_the_cursor(store,
                 yield page
 
     with pytest.raises(SyncLeaseLost):
-        await sync(store, StalledChannel(market, page_size=10), storage, clock)
+        # Each page its own write, so that page 1 is written while page 2 stalls.
+        await sync(store, StalledChannel(market, page_size=10), storage, clock, settings=ImportSettings(batch_orders=1))
     async with storage() as u:
         assert await u.cursors.get(store.id) is None
         assert await u.orders.count(store.id) == 10  # page 1 only; page 2 was not written
@@ -434,3 +446,21 @@ async def test_a_new_fingerprint_for_the_same_order_is_kept_quietly(store, marke
         assert len(await u.activity.list_for_order(next(iter(before.values())).order.id)) == logged
     third = await sync(store, ReprintingChannel(market, page_size=10), storage, clock)
     assert (third.unchanged, third.updated) == (5, 0)
+
+
+async def test_an_order_mapped_with_an_id_its_store_does_not_derive_fails_the_sync(
+    store, channel, market, storage, clock
+) -> None:
+    # Storage finds a store's orders by the id derived from their channel ids: this one would be
+    # taken for a new order at every sync.
+    good, bad = generate_orders(store.id, 2, start=clock.now() - timedelta(hours=1))
+    market.put(good, msgspec.structs.replace(bad, id="6f1c1b8e-0000-4000-8000-000000000000"))
+
+    with pytest.raises(ValueError, match=rf"mapped order {bad.channel_order_id} with id 6f1c1b8e.*order_id_for"):
+        await sync(store, channel, storage, clock)
+
+    async with storage() as u:
+        assert await u.orders.count(store.id) == 0  # the batch holding it: nothing stored
+        assert await u.cursors.get(store.id) is None
+        (report,) = await u.sync_reports.find(store.id)
+    assert report.outcome == "failed" and "order_id_for" in (report.error or "")

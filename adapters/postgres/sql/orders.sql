@@ -17,23 +17,25 @@ FROM portside.orders
 WHERE id = $1
 FOR UPDATE;
 
--- name: order_get_by_channel_ids
-SELECT doc::text AS doc, content_hash, modified_at
-FROM portside.orders
-WHERE store_id = $1 AND channel_order_id = ANY($2::text[]);
-
--- name: order_get_by_channel_ids_for_update
+-- name: order_get_many_for_update
+-- A store's orders by channel id are asked for by primary key: an order's id derives from its store
+-- and channel id (order_id_for; the import checks it). Asked by (store_id, channel_order_id)
+-- instead, the planner, before the table's first ANALYZE, took the (store_id, modified_at) index for
+-- the few rows of a store it expected, and a cached generic plan then read the whole store for every
+-- page of an import. The primary key is the only index on id: no plan is left but a key lookup (or
+-- a scan of a table too small to matter).
 -- Rows are locked in id order, so two writers locking overlapping pages cannot deadlock.
 SELECT doc::text AS doc, content_hash, modified_at
 FROM portside.orders
-WHERE store_id = $1 AND channel_order_id = ANY($2::text[])
+WHERE id = ANY($1::uuid[])
 ORDER BY id
 FOR UPDATE;
 
--- name: order_hashes_by_channel_ids
+-- name: order_hashes_by_ids
+-- By primary key, as order_get_many_for_update says.
 SELECT channel_order_id, content_hash
 FROM portside.orders
-WHERE store_id = $1 AND channel_order_id = ANY($2::text[]);
+WHERE id = ANY($1::uuid[]);
 
 -- name: order_save_many
 -- One round trip for a whole page: parallel arrays unnested into rows, upserted by id.
