@@ -31,7 +31,6 @@ from .dispatch_outbox import (
     Outcome,
     RelaySettings,
     dispatch_outbox,
-    retry_dead,
 )
 from .enrichment import OrderEnricher
 from .hashing import content_hash
@@ -122,7 +121,6 @@ __all__ = [
     "reconcile",
     "reenrich_open_orders",
     "resolve_status",
-    "retry_dead",
     "retry_notification",
     "revoke_api_key",
     "search_pickup_points",

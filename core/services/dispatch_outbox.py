@@ -497,17 +497,6 @@ def _failed(waiting: _Waiting, error: Exception) -> None:
     _finish(waiting.done, error)
 
 
-async def retry_dead(message_id: str, *, uow: UnitOfWorkFactory, clock: Clock) -> OutboxMessage:
-    """Give a dead message a fresh retry budget (the seller fixed what was wrong)."""
-    async with uow() as u:
-        message = await u.outbox.get(message_id)
-        if message is None:
-            raise NotFound("outbox message", message_id)
-        revived = await revive_dead(u, message, clock=clock)
-        await u.commit()
-    return revived
-
-
 async def revive_dead(u: UnitOfWork, message: OutboxMessage, *, clock: Clock) -> OutboxMessage:
     """Save ``message`` (dead) pending again with a fresh retry budget, in the caller's unit of work."""
     if message.status != OutboxStatus.dead:

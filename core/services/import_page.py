@@ -28,6 +28,7 @@ from .enrichment import OrderEnricher
 from .hashing import content_hash
 from .ids import derived_id, new_id
 from .reconcile import is_stale, reconcile, resolve_status
+from .status_mapping import current_mapping
 
 
 class PageTally:
@@ -182,6 +183,11 @@ async def write_page(
             )
         if prepared:
             stored = await u.orders.get_by_channel_ids(store.id, list(candidates), for_update=True)
+            # The mapping as committed now that the rows are locked: one changed during the sync
+            # (the re-map of stored orders may have passed these already) is the one they take.
+            current = await current_mapping(u, store.id, mapping)
+            if current is not mapping:
+                mapping, prepared = current, [resolve_status(order, current) for order in prepared]
             updates: list[OrderRecord] = []
             new: list[OrderRecord] = []
             activity: list[ActivityRecord] = []

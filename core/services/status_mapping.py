@@ -7,8 +7,8 @@ from collections.abc import Mapping
 import msgspec
 
 from ..errors import NotFound, ValidationFailed
-from ..model import ActivityKind, ActivityRecord, OrderStatus, StatusMapping
-from ..ports import Clock, OrderQuery, OrderRecord, UnitOfWorkFactory
+from ..model import ActivityKind, ActivityRecord, Order, OrderStatus, StatusMapping
+from ..ports import Clock, OrderQuery, OrderRecord, UnitOfWork, UnitOfWorkFactory
 from .ids import new_id
 from .reconcile import reconcile, resolve_status
 
@@ -23,6 +23,19 @@ async def get_status_mapping(
     if store is None:
         raise NotFound("store", store_id)
     return StatusMapping(defaults=dict(defaults), overrides=dict(store.status_overrides))
+
+
+async def current_mapping(u: UnitOfWork, store_id: str, mapping: StatusMapping) -> StatusMapping:
+    """The store's mapping as committed now: ``mapping`` if its overrides are still the store's.
+
+    Whoever writes an order's status from the mapping (an import, a re-map) asks this *after* locking
+    the order's row: a mapping changed before that is seen, and a change committed after it re-maps the
+    row once the lock is released. Either way the order ends under the store's last mapping, never
+    under one read before a change (two re-maps at once, or a re-map during a long sync)."""
+    store = await u.stores.get(store_id)
+    if store is None or store.status_overrides == mapping.overrides:
+        return mapping
+    return StatusMapping(defaults=mapping.defaults, overrides=dict(store.status_overrides))
 
 
 async def _refuse_unknown_statuses(
@@ -87,11 +100,17 @@ async def set_status_mapping(
             if not batch:
                 break
             after = (batch[-1].modified_at, batch[-1].order.id)
+            mapping = await current_mapping(u, store_id, mapping)
+            moved = [r.order.channel_order_id for r in batch if _remapped(r.order, mapping) != r.order]
+            # Read again, locked, and re-mapped from what is stored now: a shipment confirmed (or an
+            # import written) since the unlocked read above must not be undone by its copy.
+            locked = await u.orders.get_by_channel_ids(store_id, moved, for_update=True) if moved else {}
+            mapping = await current_mapping(u, store_id, mapping)
             records: list[OrderRecord] = []
             activity: list[ActivityRecord] = []
-            for record in batch:
+            for record in locked.values():
                 order = record.order
-                remapped = reconcile(resolve_status(order, mapping), order)
+                remapped = _remapped(order, mapping)
                 if remapped == order:
                     continue
                 records.append(msgspec.structs.replace(record, order=remapped, modified_at=now))
@@ -104,3 +123,7 @@ async def set_status_mapping(
             await u.activity.add_many(activity)
             await u.commit()
     return mapping, changed
+
+
+def _remapped(order: Order, mapping: StatusMapping) -> Order:
+    return reconcile(resolve_status(order, mapping), order)

@@ -223,12 +223,44 @@ async def update_store(
     config = _config(channels, store.channel)
     if changes.name is not None and not changes.name.strip():
         raise ValidationFailed("a store needs a name", {"name": "must not be empty"})
+    updated = _changed(store, changes, config)
+    async with uow() as u:  # before asking the channel: a refused change costs no call
+        updated = await _keyed(u, config, store, updated)
+    proven = updated.active and (updated.credentials != store.credentials or updated.settings != store.settings)
+    if proven:
+        await _verified(updated, verify)
+    async with uow() as u:
+        # The changes applied again to the store as it is now, locked: what another request committed
+        # while the channel was asked (a deactivation, a status mapping, a name) is kept, not undone
+        # by the copy read before it.
+        current = await owned_store(u, account_id, store_id, for_update=True)
+        final = _changed(current, changes, config)
+        config_now = (final.credentials, final.settings)
+        unproven = config_now != (current.credentials, current.settings) and not (
+            proven and config_now == (updated.credentials, updated.settings)
+        )
+        if final.active and unproven:
+            raise Conflict(
+                f"store {store_id} was changed by another request while this change was checked with the "
+                "channel; read the store again and send the change again"
+            )
+        final = await _keyed(u, config, current, final)  # again, in the writing transaction
+        await u.stores.update(final)
+        if final.active and not current.active:
+            await u.sync_leases.schedule(store.id, clock.now())
+        await u.commit()
+    return final
+
+
+def _changed(store: Store, changes: StoreChanges, config: ChannelConfig) -> Store:
+    """``store`` with ``changes`` applied and checked (credentials and settings against the channel's
+    shapes); nothing saved, nothing asked of the channel."""
     credentials = (
         store.credentials if changes.credentials is None else merge_patch(store.credentials, changes.credentials)
     )
     settings = store.settings if changes.settings is None else merge_patch(store.settings, changes.settings)
     _check_config(config, credentials, settings)
-    updated = msgspec.structs.replace(
+    return msgspec.structs.replace(
         store,
         name=store.name if changes.name is None else changes.name.strip(),
         credentials=credentials,
@@ -239,17 +271,3 @@ async def update_store(
         else _interval(config, changes.sync_interval_s),
         active=store.active if changes.active is None else changes.active,
     )
-    async with uow() as u:  # before asking the channel: a refused change costs no call
-        updated = await _keyed(u, config, store, updated)
-    if updated.active and (credentials != store.credentials or settings != store.settings):
-        await _verified(updated, verify)
-    async with uow() as u:
-        # The status mapping is not this request's: one changed while the channel was asked is kept.
-        current = await owned_store(u, account_id, store_id, for_update=True)
-        updated = msgspec.structs.replace(updated, status_overrides=current.status_overrides)
-        updated = await _keyed(u, config, store, updated)  # again, in the writing transaction
-        await u.stores.update(updated)
-        if updated.active and not store.active:
-            await u.sync_leases.schedule(store.id, clock.now())
-        await u.commit()
-    return updated

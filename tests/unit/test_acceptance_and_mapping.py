@@ -183,3 +183,67 @@ async def test_a_status_mapping_saved_while_a_store_change_is_verified_survives(
     assert saved == updated
     assert saved.credentials == {"secret": "rotated"}
     assert saved.status_overrides == {"Pending": OrderStatus.awaiting_shipment}
+
+
+async def _patch_while_verifying(storage, clock, store, changes: StoreChanges, meanwhile: StoreChanges) -> Store:
+    """PATCH ``changes``, while a second PATCH (``meanwhile``) lands as the marketplace is asked."""
+
+    async def verify(changed: Store) -> None:
+        await update_store(
+            store.account_id,
+            store.id,
+            meanwhile,
+            channels={"fake": FakeChannelPlugin()},
+            verify=lambda s: _nothing(),
+            uow=storage,
+            clock=clock,
+        )
+
+    return await update_store(
+        store.account_id,
+        store.id,
+        changes,
+        channels={"fake": FakeChannelPlugin()},
+        verify=verify,
+        uow=storage,
+        clock=clock,
+    )
+
+
+async def _nothing() -> None:
+    return None
+
+
+async def test_a_store_deactivated_while_new_credentials_are_verified_stays_deactivated(storage, clock, store) -> None:
+    updated = await _patch_while_verifying(
+        storage,
+        clock,
+        store,
+        StoreChanges(name="Renamed", credentials={"secret": "rotated"}),
+        StoreChanges(active=False),
+    )
+
+    async with storage() as u:
+        saved = await u.stores.get(store.id)
+    assert saved == updated
+    assert (saved.active, saved.name, saved.credentials) == (False, "Renamed", {"secret": "rotated"})
+
+
+async def test_credentials_nobody_verified_are_refused_when_another_request_changed_them(storage, clock, store) -> None:
+    # This request rotates the secret and proves it with the old client id; another one changes the
+    # client id meanwhile: the two together were never proven, and are not saved.
+    async with storage() as u:
+        await u.stores.update(msgspec.structs.replace(store, credentials={"client_id": "a", "secret": "old"}))
+        await u.commit()
+    with pytest.raises(Conflict, match="changed by another request"):
+        await _patch_while_verifying(
+            storage,
+            clock,
+            store,
+            StoreChanges(credentials={"secret": "rotated"}),
+            StoreChanges(credentials={"client_id": "b"}),
+        )
+
+    async with storage() as u:
+        saved = await u.stores.get(store.id)
+    assert saved.credentials == {"client_id": "b", "secret": "old"} and saved.active

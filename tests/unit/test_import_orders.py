@@ -12,7 +12,7 @@ from portside.adapters.memory import MemoryStorage
 from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning, SyncLeaseLost
 from portside.core.model import OrderFlag, OrderStatus, Product, Store, SyncCursor, Weight
 from portside.core.ports import OrderQuery
-from portside.core.services import ImportSettings, import_orders
+from portside.core.services import ImportSettings, import_orders, set_status_mapping
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FAKE_STATUSES, FakeChannel
 from portside.testing.orders import generate_orders, make_order
@@ -157,6 +157,9 @@ async def test_unknown_channel_status_is_kept_on_hold_and_reported(store, channe
 
 async def test_store_overrides_beat_channel_defaults(storage, channel, market, clock, store) -> None:
     store = msgspec.structs.replace(store, status_overrides={"ReadyToShip": OrderStatus.on_hold})
+    async with storage() as u:
+        await u.stores.update(store)
+        await u.commit()
     market.put(make_order(store.id, "O1", updated_at=clock.now() - timedelta(hours=1)))
     await sync(store, channel, storage, clock)
     (record,) = await stored(storage, store)
@@ -464,3 +467,33 @@ async def test_an_order_mapped_with_an_id_its_store_does_not_derive_fails_the_sy
         assert await u.cursors.get(store.id) is None
         (report,) = await u.sync_reports.find(store.id)
     assert report.outcome == "failed" and "order_id_for" in (report.error or "")
+
+
+async def test_a_mapping_changed_during_a_sync_is_the_one_the_rest_of_the_sync_writes(
+    store, market, storage, clock
+) -> None:
+    market.put(*generate_orders(store.id, 20, start=clock.now() - timedelta(hours=1)))  # ReadyToShip
+
+    class RemappedAfterPage1(FakeChannel):
+        async def pages(self, updated_since, *, known=None):  # type: ignore[override]
+            number = 0
+            async for page in super().pages(updated_since, known=known):
+                number += 1
+                if number == 2:  # page 1 is stored; the seller maps ReadyToShip to on_hold
+                    while not await stored_count(storage, store):
+                        await asyncio.sleep(0)
+                    await set_status_mapping(
+                        store.id, {"ReadyToShip": OrderStatus.on_hold}, uow=storage, clock=clock, defaults=FAKE_STATUSES
+                    )
+                yield page
+
+    settings = ImportSettings(batch_orders=1)  # page 2 prepared under the old mapping, written after the change
+    assert (await sync(store, RemappedAfterPage1(market, page_size=10), storage, clock, settings=settings)).new == 20
+    async with storage() as u:
+        statuses = {r.order.status for r in await u.orders.find(OrderQuery(store_ids=(store.id,), limit=50))}
+    assert statuses == {OrderStatus.on_hold}
+
+
+async def stored_count(storage: MemoryStorage, store: Store) -> int:
+    async with storage() as u:
+        return await u.orders.count(store.id)

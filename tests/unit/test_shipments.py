@@ -26,7 +26,7 @@ from portside.core.services import (
     confirm_shipment,
     dispatch_outbox,
     event_of,
-    retry_dead,
+    retry_notification,
 )
 from portside.testing.orders import make_order
 
@@ -193,8 +193,13 @@ async def test_a_refusal_is_dead_at_once_and_retry_by_hand_succeeds(storage, clo
     assert stored.notification.status == NotificationStatus.dead and "unknown carrier" in stored.notification.last_error
 
     market.faults.notify_reject = None
-    await retry_dead(message.id, uow=storage, clock=clock)
+    retried = await retry_notification("acct-1", shipment.id, uow=storage, clock=clock)
+    assert retried.notification.status == NotificationStatus.pending
     assert (await relay(storage, clock, channel)).delivered == 1
+    async with storage() as u:
+        assert (await u.shipments.get(shipment.id)).notification.status == NotificationStatus.delivered
+    with pytest.raises(Conflict, match="only a dead notification"):
+        await retry_notification("acct-1", shipment.id, uow=storage, clock=clock)
 
 
 async def test_retryable_failures_go_dead_after_the_budget(storage, clock, channel, market, order) -> None:
