@@ -83,9 +83,15 @@ class OrderRepository(Protocol):
 
     async def get_by_channel_ids(
         self, store_id: str, channel_order_ids: list[str], *, for_update: bool = False
-    ) -> dict[str, OrderRecord]: ...
+    ) -> dict[str, OrderRecord]:
+        """The store's stored orders of ``channel_order_ids``, by channel id. A store's order has the id
+        ``order_id_for(store_id, channel_order_id)`` (the import refuses any other): an adapter may look
+        them up by that id (Postgres does, by primary key). ``for_update`` locks the rows, in id order."""
+        ...
+
     async def get_hashes(self, store_id: str, channel_order_ids: list[str]) -> dict[str, bytes]:
-        """Content hash of each stored order: lets an import skip unchanged orders without reading them."""
+        """Content hash of each stored order (found as ``get_by_channel_ids`` finds it): lets an import
+        skip unchanged orders without reading them."""
         ...
 
     async def save_many(self, records: list[OrderRecord]) -> None:

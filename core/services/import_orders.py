@@ -1,4 +1,4 @@
-"""Import a store's orders: cursor with overlap, page by page, idempotent, nothing lost."""
+"""Import a store's orders: cursor with overlap, in batches of pages, idempotent, nothing lost."""
 
 from __future__ import annotations
 
@@ -37,12 +37,13 @@ class ImportSettings(msgspec.Struct, frozen=True, kw_only=True):
     # update during paging): re-reading an hour behind the cursor catches them.
     overlap: timedelta = timedelta(hours=1)
     look_back: timedelta = timedelta(days=30)  # first sync
-    lease_ttl_s: float = 600.0  # renewed on every page; a dead worker's lease lapses after this
+    lease_ttl_s: float = 600.0  # renewed by every write (a batch of pages); a dead worker's lease lapses after this
     pending_enrichment_batch: int = 200
     # A channel's pages joined into one write (page_batches): until it holds this many orders to
-    # write (three of Octopia's pages of 100), or this many pages (a re-sync's pages hold none).
+    # write (three of Octopia's pages of 100), or this many pages (a re-sync's pages hold none, and
+    # the lease is renewed by writes: a few pages apart, never many under a throttled marketplace).
     batch_orders: int = 300
-    batch_pages: int = 10
+    batch_pages: int = 3
 
     def __post_init__(self) -> None:
         # Hosts build this directly: a negative overlap skips orders, a zero lease lets two workers

@@ -132,7 +132,8 @@ def _check_ids(store: Store, orders: Iterable[Order]) -> None:
             raise ValueError(
                 f"the {store.channel} channel mapped order {order.channel_order_id} with id {order.id} of store "
                 f"{order.store_id}; an order's id must be order_id_for(store_id, channel_order_id) of its store "
-                "(docs/channels/writing-a-channel.md, mapping): a bug of the channel, nothing of the page was stored"
+                "(docs/channels/writing-a-channel.md, mapping): a bug of the channel; nothing of this batch of "
+                "pages was stored"
             )
 
 

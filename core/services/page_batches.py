@@ -2,12 +2,13 @@
 
 A marketplace's pages are small (Octopia caps them at 100 orders) and a page's write costs the same
 transaction and dozen round trips whatever its size: joined three at a time, an import of new orders
-spends about a quarter less (bench/import_e2e.py). Nothing else changes: the cursor still moves once
+runs about 15-20 % faster (bench/import_e2e.py; docs/performance.md). Nothing else changes: the cursor still moves once
 every page is stored, and an order seen on two of the joined pages is written once, in its latest view.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -27,18 +28,26 @@ async def batched(pages: AsyncIterator[OrderPage], *, orders: int, max_pages: in
     group: list[OrderPage] = []
     held = 0
     try:
-        async for page in pages:
-            group.append(page)
-            held += len(page.orders) + len(page.failures)
-            if held >= orders or len(group) >= max_pages:
+        try:
+            async for page in pages:
+                group.append(page)
+                held += len(page.orders) + len(page.failures)
+                if held >= orders or len(group) >= max_pages:
+                    yield PageBatch(joined(group), len(group))
+                    group, held = [], 0
+        except Exception:
+            if group:
                 yield PageBatch(joined(group), len(group))
-                group, held = [], 0
-    except Exception:
+            raise
         if group:
             yield PageBatch(joined(group), len(group))
-        raise
-    if group:
-        yield PageBatch(joined(group), len(group))
+    finally:
+        # Closed early (the sync stopped or failed), the source is closed too: a page it already
+        # asked for is cancelled rather than left running past the sync.
+        closer = getattr(pages, "aclose", None)
+        if closer is not None:
+            with contextlib.suppress(Exception):  # the sync's own error is the one to report
+                await closer()
 
 
 def joined(pages: Sequence[OrderPage]) -> OrderPage:

@@ -1,4 +1,4 @@
-"""Read one page ahead: the channel fetches and maps page n+1 while page n is being stored."""
+"""Read one item ahead: the channel fetches and maps the next batch of pages while this one is stored."""
 
 from __future__ import annotations
 

@@ -93,6 +93,7 @@ async def set_status_mapping(
         await u.commit()
     changed = 0
     after = None
+    applied = mapping  # this request's, or one saved after it by another
     while True:
         now = clock.now()
         async with uow() as u:
@@ -100,17 +101,17 @@ async def set_status_mapping(
             if not batch:
                 break
             after = (batch[-1].modified_at, batch[-1].order.id)
-            mapping = await current_mapping(u, store_id, mapping)
-            moved = [r.order.channel_order_id for r in batch if _remapped(r.order, mapping) != r.order]
-            # Read again, locked, and re-mapped from what is stored now: a shipment confirmed (or an
-            # import written) since the unlocked read above must not be undone by its copy.
-            locked = await u.orders.get_by_channel_ids(store_id, moved, for_update=True) if moved else {}
-            mapping = await current_mapping(u, store_id, mapping)
+            # Read again, locked, the whole batch: a shipment confirmed since the unlocked read above
+            # must not be undone by its copy, and an order an import wrote meanwhile (under the mapping
+            # before this one, with a new channel status) must be re-mapped though its copy needed none.
+            ids = [r.order.channel_order_id for r in batch]
+            locked = await u.orders.get_by_channel_ids(store_id, ids, for_update=True)
+            applied = await current_mapping(u, store_id, applied)
             records: list[OrderRecord] = []
             activity: list[ActivityRecord] = []
             for record in locked.values():
                 order = record.order
-                remapped = _remapped(order, mapping)
+                remapped = _remapped(order, applied)
                 if remapped == order:
                     continue
                 records.append(msgspec.structs.replace(record, order=remapped, modified_at=now))

@@ -241,8 +241,9 @@ async def update_store(
         )
         if final.active and unproven:
             raise Conflict(
-                f"store {store_id} was changed by another request while this change was checked with the "
-                "channel; read the store again and send the change again"
+                f"store {store_id} was changed by another request while this change was being made; its "
+                "credentials or settings together were never checked with the channel: read the store again "
+                "and send the change again"
             )
         final = await _keyed(u, config, current, final)  # again, in the writing transaction
         await u.stores.update(final)

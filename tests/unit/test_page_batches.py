@@ -94,3 +94,19 @@ def test_a_joined_page_keeps_everything_and_the_fingerprint_of_each_order_s_late
 def test_a_later_view_without_a_fingerprint_drops_the_earlier_one() -> None:
     second = msgspec.structs.replace(page("A", at=3), fingerprints={})
     assert joined([page("A", at=1), second]).fingerprints == {}
+
+
+async def test_a_batch_stream_closed_early_closes_the_channel_s_pages() -> None:
+    closed = []
+
+    async def channel() -> AsyncIterator[OrderPage]:
+        try:
+            for n in range(10):
+                yield page(f"P{n}")
+        finally:
+            closed.append(True)  # the Cdiscount source cancels the page it already asked for here
+
+    stream = batched(channel(), orders=2, max_pages=3)
+    assert ids(await anext(stream)) == ["P0", "P1"]
+    await stream.aclose()  # the sync stopped
+    assert closed == [True]

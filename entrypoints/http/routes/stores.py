@@ -138,7 +138,8 @@ def operations() -> list[Operation]:
             one,
             description="Name, credentials, settings (carrier and delivery-mode overrides live there), acceptance "
             "policy, sync interval, active. New credentials or settings are checked with the marketplace first; "
-            "pointing the store at a seller another store of the account connects is a 409 naming that store.",
+            "pointing the store at a seller another store of the account connects is a 409 naming that store, as "
+            "is new credentials or settings combined with another request's, saved while these were checked.",
             body=Body(StorePatch),
             problems=(409, 503),
         ),
