@@ -100,7 +100,9 @@ async def prepare_page(
     _check_ids(store, latest.values())
     candidates: dict[str, tuple[Order, bytes]] = {}
     products: dict[str, Product] = {}
-    unchanged = 0
+    # A view a later one of the same page (or batch of pages) replaced is not written: counted with
+    # the unchanged, so that the report's counts add up to what was fetched.
+    unchanged = len(page.orders) - len(latest)
     # A fingerprinted order is one the channel already found changed; the rest are compared here.
     unchecked = {cid: o for cid, o in latest.items() if cid not in page.fingerprints}
     candidates.update((cid, (o, page.fingerprints[cid])) for cid, o in latest.items() if cid in page.fingerprints)

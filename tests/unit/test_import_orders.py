@@ -11,7 +11,7 @@ import pytest
 from portside.adapters.memory import MemoryStorage
 from portside.core.errors import ChannelUnavailable, SyncAlreadyRunning, SyncLeaseLost
 from portside.core.model import OrderFlag, OrderStatus, Product, Store, SyncCursor, Weight
-from portside.core.ports import OrderQuery
+from portside.core.ports import OrderPage, OrderQuery
 from portside.core.services import ImportSettings, import_orders, set_status_mapping
 from portside.testing.clock import FixedClock
 from portside.testing.fake_channel import FAKE_STATUSES, FakeChannel
@@ -497,3 +497,23 @@ async def test_a_mapping_changed_during_a_sync_is_the_one_the_rest_of_the_sync_w
 async def stored_count(storage: MemoryStorage, store: Store) -> int:
     async with storage() as u:
         return await u.orders.count(store.id)
+
+
+async def test_an_order_seen_twice_in_one_batch_is_written_once_and_the_counts_add_up(
+    store, market, storage, clock
+) -> None:
+    first = make_order(store.id, "A", updated_at=clock.now() - timedelta(hours=2))
+    later = make_order(store.id, "A", status="Shipped", core_status=OrderStatus.shipped, updated_at=clock.now())
+    other = make_order(store.id, "B", updated_at=clock.now() - timedelta(hours=1))
+
+    class UpdatedWhilePaging(FakeChannel):
+        async def pages(self, updated_since, *, known=None):  # type: ignore[override]
+            yield OrderPage(orders=[first, other], max_updated_at=other.updated_at)
+            yield OrderPage(orders=[later], max_updated_at=later.updated_at)
+
+    report = await sync(store, UpdatedWhilePaging(market), storage, clock)
+
+    assert (report.pages, report.fetched, report.new, report.updated, report.unchanged) == (2, 3, 2, 0, 1)
+    async with storage() as u:
+        stored = await u.orders.get(later.id)
+    assert stored.order.status == OrderStatus.shipped  # the latest view
