@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -48,6 +49,25 @@ async def read(uow_factory: UnitOfWorkFactory, action: Callable[[UnitOfWork], Aw
     """Run ``action`` in a fresh unit of work that commits nothing."""
     async with uow_factory() as uow:
         return await action(uow)
+
+
+async def held_until_commit(
+    uow_factory: UnitOfWorkFactory,
+    lock: Callable[[UnitOfWork], Awaitable[T]],
+    write: Callable[[UnitOfWork, T], Awaitable[None]],
+    other_writer: Callable[[], Coroutine[Any, Any, None]],
+) -> T:
+    """``lock`` a row in one unit of work and start ``other_writer`` (a unit of its own): it must wait
+    until this unit has made its ``write`` and committed, and then end. What ``lock`` read is returned."""
+    async with uow_factory() as u:
+        locked = await lock(u)
+        writer = asyncio.create_task(other_writer())
+        await asyncio.sleep(0.2)
+        assert not writer.done()  # waiting for this unit's lock
+        await write(u, locked)
+        await u.commit()
+    await asyncio.wait_for(writer, 5)
+    return locked
 
 
 def make_store(store_id: str = "store-1", **changes: Any) -> Store:

@@ -3,8 +3,6 @@ change fills the open orders stored before it."""
 
 from __future__ import annotations
 
-import asyncio
-
 import msgspec
 import pytest
 
@@ -19,17 +17,18 @@ from portside.core.model import (
     OrderFlag,
     OrderStatus,
     Product,
+    Shipment,
     Weight,
     order_id_for,
     payload_of,
 )
-from portside.core.ports import OrderRecord, UnitOfWorkFactory
+from portside.core.ports import OrderRecord, UnitOfWork, UnitOfWorkFactory
 from portside.core.services.acceptance import enqueue_decision
 from portside.core.services.catalog import reenrich_open_orders
 from portside.testing.clock import FixedClock
 from portside.testing.orders import make_order
 
-from ._support import at, committed, make_activity, make_record, make_shipment, make_store, read
+from ._support import at, committed, held_until_commit, make_activity, make_record, make_shipment, make_store, read
 
 ORDER_1 = order_id_for("store-1", "CD-1")
 ORDER_2 = order_id_for("store-1", "CD-2")
@@ -54,16 +53,15 @@ class ShipmentContract:
                 await other.shipments.set_notifications({"sh-1": delivered})
                 await other.commit()
 
-        async with uow_factory() as u:
-            locked = await u.shipments.get("sh-1", for_update=True)
-            assert locked == shipment
-            writer = asyncio.create_task(deliver())
-            await asyncio.sleep(0.2)
-            assert not writer.done()  # waiting for this unit's lock
+        async def set_pending(u: UnitOfWork, locked: Shipment | None) -> None:
+            assert locked is not None
             pending = NotificationState(status=NotificationStatus.pending)
             await u.shipments.update(msgspec.structs.replace(locked, notification=pending))
-            await u.commit()
-        await asyncio.wait_for(writer, 5)
+
+        locked = await held_until_commit(
+            uow_factory, lambda u: u.shipments.get("sh-1", for_update=True), set_pending, deliver
+        )
+        assert locked == shipment
         stored = await read(uow_factory, lambda u: u.shipments.get("sh-1"))
         assert stored is not None and stored.notification == delivered
 

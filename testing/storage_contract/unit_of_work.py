@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import msgspec
 import pytest
 
 from portside.core.errors import Conflict, NotFound
-from portside.core.model import AcceptancePolicy, OrderStatus
-from portside.core.ports import UnitOfWorkFactory
+from portside.core.model import AcceptancePolicy, OrderStatus, Store
+from portside.core.ports import UnitOfWork, UnitOfWorkFactory
 
-from ._support import at, committed, make_store, read
+from ._support import at, committed, held_until_commit, make_store, read
 
 
 class UnitOfWorkContract:
@@ -99,15 +97,12 @@ class StoreContract:
                 await other.stores.update(msgspec.structs.replace(current, name="Renamed"))
                 await other.commit()
 
-        async with uow_factory() as u:
-            locked = await u.stores.get("s1", for_update=True)
-            assert locked == store
-            writer = asyncio.create_task(rename())
-            await asyncio.sleep(0.2)
-            assert not writer.done()  # waiting for this unit's lock
+        async def deactivate(u: UnitOfWork, locked: Store | None) -> None:
+            assert locked is not None
             await u.stores.update(msgspec.structs.replace(locked, active=False))
-            await u.commit()
-        await asyncio.wait_for(writer, 5)
+
+        locked = await held_until_commit(uow_factory, lambda u: u.stores.get("s1", for_update=True), deactivate, rename)
+        assert locked == store
         got = await read(uow_factory, lambda u: u.stores.get("s1"))
         assert got is not None and (got.name, got.active) == ("Renamed", False)  # neither change lost
 

@@ -168,15 +168,7 @@ async def test_a_status_mapping_saved_while_a_store_change_is_verified_survives(
         )
 
     changes = StoreChanges(credentials={"secret": "rotated"})
-    updated = await update_store(
-        store.account_id,
-        store.id,
-        changes,
-        channels={"fake": FakeChannelPlugin()},
-        verify=verify_while_the_mapping_changes,
-        uow=storage,
-        clock=clock,
-    )
+    updated = await _patch(storage, clock, store, changes, verify_while_the_mapping_changes)
 
     async with storage() as u:
         saved = await u.stores.get(store.id)
@@ -185,29 +177,21 @@ async def test_a_status_mapping_saved_while_a_store_change_is_verified_survives(
     assert saved.status_overrides == {"Pending": OrderStatus.awaiting_shipment}
 
 
+async def _patch(storage, clock, store, changes: StoreChanges, verify) -> Store:
+    """PATCH /v1/stores/{id} with ``changes``; ``verify`` stands for the marketplace's check."""
+    channels = {"fake": FakeChannelPlugin()}
+    return await update_store(
+        store.account_id, store.id, changes, channels=channels, verify=verify, uow=storage, clock=clock
+    )
+
+
 async def _patch_while_verifying(storage, clock, store, changes: StoreChanges, meanwhile: StoreChanges) -> Store:
     """PATCH ``changes``, while a second PATCH (``meanwhile``) lands as the marketplace is asked."""
 
     async def verify(changed: Store) -> None:
-        await update_store(
-            store.account_id,
-            store.id,
-            meanwhile,
-            channels={"fake": FakeChannelPlugin()},
-            verify=lambda s: _nothing(),
-            uow=storage,
-            clock=clock,
-        )
+        await _patch(storage, clock, store, meanwhile, lambda s: _nothing())
 
-    return await update_store(
-        store.account_id,
-        store.id,
-        changes,
-        channels={"fake": FakeChannelPlugin()},
-        verify=verify,
-        uow=storage,
-        clock=clock,
-    )
+    return await _patch(storage, clock, store, changes, verify)
 
 
 async def _nothing() -> None:
