@@ -1,8 +1,11 @@
-"""Ending a task whose result is no longer wanted (a page read ahead, a request made in advance)."""
+"""Ending work whose result is no longer wanted (a page read ahead, a request made in advance, a source
+of pages nobody reads any more)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 
@@ -14,3 +17,13 @@ async def discard(task: asyncio.Future[Any]) -> None:
     await asyncio.wait({task})
     if not task.cancelled():
         task.exception()  # retrieved, so an unwanted result's error is not reported as never retrieved
+
+
+async def close_quietly(source: AsyncIterator[Any]) -> None:
+    """Close ``source`` if it can be closed (an async generator: its ``finally`` runs now, cancelling
+    what it asked for in advance). Its own error is dropped: the caller's is the one to report; a
+    cancellation of the caller goes on up."""
+    closer = getattr(source, "aclose", None)
+    if closer is not None:
+        with contextlib.suppress(Exception):
+            await closer()

@@ -8,12 +8,12 @@ every page is stored, and an order seen on two of the joined pages is written on
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from datetime import datetime
 from typing import NamedTuple
 
 from ..ports import OrderPage
+from ..tasks import close_quietly
 
 
 class PageBatch(NamedTuple):
@@ -44,10 +44,7 @@ async def batched(pages: AsyncIterator[OrderPage], *, orders: int, max_pages: in
     finally:
         # Closed early (the sync stopped or failed), the source is closed too: a page it already
         # asked for is cancelled rather than left running past the sync.
-        closer = getattr(pages, "aclose", None)
-        if closer is not None:
-            with contextlib.suppress(Exception):  # the sync's own error is the one to report
-                await closer()
+        await close_quietly(pages)
 
 
 def joined(pages: Sequence[OrderPage]) -> OrderPage:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncGenerator, AsyncIterator
 from typing import TypeVar
 
-from ..tasks import discard
+from ..tasks import close_quietly, discard
 
 T = TypeVar("T")
 
@@ -33,7 +32,4 @@ async def read_ahead(pages: AsyncIterator[T]) -> AsyncGenerator[T, None]:
             yield item[0]
     finally:
         await discard(pending)
-        closer = getattr(pages, "aclose", None)
-        if closer is not None:
-            with contextlib.suppress(Exception):  # a cancellation of the caller goes on up
-                await closer()
+        await close_quietly(pages)
